@@ -23,7 +23,7 @@ def _expression_matrix(adata) -> sp.csc_matrix:
     return X
 
 def _column_stats(X: sp.csc_matrix, center: bool) -> tuple[np.ndarray, np.ndarray]:
-    "Per-gene mean (zero unless `center`) and 1 / norm of the (centred) column; constant genes get 0 so they get no edge."
+    "Per-gene mean (0 unless `center`) and 1 / norm of the (centred) column; constant genes get 0, hence no edge."
     n = X.shape[0]
     mean = np.asarray(X.mean(axis=0), dtype=np.float64).ravel() if center else np.zeros(X.shape[1])
     sq_norm = np.asarray(X.multiply(X).sum(axis=0), dtype=np.float64).ravel() - n * mean ** 2
@@ -60,7 +60,8 @@ def coexpression_graph(adata, threshold: float | None = 0.5, top_k: int | None =
     best partners and every partner with similarity >= `threshold`; only positive weights, no self loops.
     Row/column `i` is gene `i` (`adata.var_names[i]`)."""
     if threshold is None and not top_k: raise ValueError("set threshold, top_k or both; with neither no edge is kept.")
-    if threshold is not None and not 0 < threshold <= 1: raise ValueError(f"threshold must be in (0, 1], got {threshold}.")
+    if threshold is not None and not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}.")
     if top_k is not None and top_k < 0: raise ValueError(f"top_k must be >= 0 partners per gene, got {top_k}.")
     if chunk_size < 1: raise ValueError(f"chunk_size must be at least 1, got {chunk_size}.")
     X = _expression_matrix(adata)
@@ -81,7 +82,7 @@ def coexpression_graph(adata, threshold: float | None = 0.5, top_k: int | None =
 # %% ../nbs/01_gene_embeddings.ipynb #de5e0ba4
 def _word2vec_table(sentences: list[list[str]], n_genes: int, dim: int, window: int, seed: int,
                     epochs: int, sample: float = 1e-3, negative: int = 5) -> np.ndarray:
-    "Skip-gram `w + c` vectors of gene-index sentences as a `(n_genes, dim)` float32 table; row i = gene i, absent genes zero."
+    "Skip-gram `w + c` vectors of gene-index sentences as a float32 `(n_genes, dim)` table; row i = gene i, absent = 0."
     table = np.zeros((n_genes, dim), dtype=np.float32)
     if not sentences: return table
     w2v = Word2Vec(sentences, vector_size=dim, window=window, min_count=1, sg=1, negative=negative,
@@ -92,7 +93,8 @@ def _word2vec_table(sentences: list[list[str]], n_genes: int, dim: int, window: 
 def _check_graph(graph) -> sp.csr_matrix:
     "The graph as a CSR matrix with sorted indices, after checking it is square and non-negative."
     graph = sp.csr_matrix(graph, dtype=np.float32)
-    if graph.shape[0] != graph.shape[1]: raise ValueError(f"graph must be a square gene x gene matrix, got shape {graph.shape}.")
+    if graph.shape[0] != graph.shape[1]:
+        raise ValueError(f"graph must be a square gene x gene matrix, got shape {graph.shape}.")
     if (graph.data < 0).any(): raise ValueError("graph has negative edge weights; co-expression weights must be >= 0.")
     graph.eliminate_zeros(); graph.sort_indices()
     return graph
@@ -104,7 +106,8 @@ def gene2vec_embedding(graph, dim: int = 200, seed: int = 0, pairs_per_edge: int
     if pairs_per_edge < 1: raise ValueError(f"pairs_per_edge must be at least 1, got {pairs_per_edge}.")
     upper = sp.triu(_check_graph(graph), k=1).tocoo()
     rng = np.random.default_rng(seed)
-    picked = rng.choice(upper.nnz, size=pairs_per_edge * upper.nnz, p=upper.data / upper.data.sum()) if upper.nnz else []
+    picked = (rng.choice(upper.nnz, size=pairs_per_edge * upper.nnz, p=upper.data / upper.data.sum())
+              if upper.nnz else np.zeros(0, dtype=np.int64))
     sentences = np.stack([upper.row[picked], upper.col[picked]], axis=1).astype(str).tolist()
     return _word2vec_table(sentences, graph.shape[0], dim, window=1, seed=seed, epochs=epochs, sample=0)
 
@@ -151,7 +154,8 @@ def node2vec_embedding(graph, dim: int = 200, p: float = 2.0, q: float = 0.5, wa
     """Node2vec table `(n_genes, dim)`: skip-gram over `num_walks` weighted p/q-biased walks of `walk_length` genes
     from every gene of `graph`; row i is gene i, genes without edges are zero."""
     if p <= 0 or q <= 0: raise ValueError(f"p and q must be positive, got p={p}, q={q}.")
-    if walk_length < 2 or num_walks < 1: raise ValueError(f"walk_length must be >= 2 and num_walks >= 1, got {walk_length} and {num_walks}.")
+    if walk_length < 2 or num_walks < 1:
+        raise ValueError(f"walk_length must be >= 2 and num_walks >= 1, got {walk_length} and {num_walks}.")
     graph = _check_graph(graph)
     if (graph != graph.T).nnz: raise ValueError("graph must be symmetric (undirected) for node2vec walks.")
     if graph.nnz == 0: return np.zeros((graph.shape[0], dim), dtype=np.float32)
