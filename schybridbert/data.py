@@ -26,9 +26,16 @@ def _as_csr32(adata: ad.AnnData) -> ad.AnnData:
     adata.X = sp.csr_matrix(X, dtype=np.float32)
     return adata
 
+_NA_VALUES = ["", "NA", "NaN", "nan", "N/A", "NULL", "null"]
+
 def _read_table(path: Path, genes_as_rows: bool) -> ad.AnnData:
     sep = "\t" if ".tsv" in path.suffixes or ".txt" in path.suffixes else ","
-    df = pd.read_csv(path, sep=sep, index_col=0)
+    # names are kept verbatim: a cell "0001" or a gene "NA" must not become 1 or NaN, and a repeated name in the
+    # header must stay repeated (pandas would rename it "X.1") so that validation warns about it
+    raw_header = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0].tolist()
+    df = pd.read_csv(path, sep=sep, header=None, skiprows=1, dtype={0: str}, keep_default_na=False,
+                     na_values={i: _NA_VALUES for i in range(1, len(raw_header))})
+    df = df.set_index(0); df.index.name = None; df.columns = raw_header[1:]
     if genes_as_rows: df = df.T
     try: X = df.to_numpy(dtype=np.float32)
     except ValueError as e: raise SchybridbertInputError(f"{path} has non-numeric values in its matrix (expected a cells x genes table of counts with a first column of names)") from e
@@ -89,8 +96,8 @@ def validate_counts(adata: ad.AnnData, what: str = "input", drop_empty_cells: bo
 # %% ../nbs/00_data.ipynb #1dfc92c3
 _MISSING_LABELS = {"", "nan", "none", "na", "unknown"}
 
-def validate_labels(adata: ad.AnnData, label_key: str) -> ad.AnnData:
-    "Check `adata.obs[label_key]`; return the cells that have a label, as a copy with string labels."
+def validate_labels(adata: ad.AnnData, label_key: str, min_cells: int = 10) -> ad.AnnData:
+    "Check `adata.obs[label_key]`; return the cells that have a label (at least `min_cells`), as a copy with string labels."
     if label_key not in adata.obs.columns:
         cols = ", ".join(map(str, adata.obs.columns[:10])) or "none"
         raise SchybridbertInputError(f"label column '{label_key}' is not in adata.obs (columns: {cols}); pass the right one with label_key / --label-key")
@@ -98,10 +105,13 @@ def validate_labels(adata: ad.AnnData, label_key: str) -> ad.AnnData:
     missing = labels.isna().to_numpy() | labels.astype(str).str.strip().str.lower().isin(_MISSING_LABELS).to_numpy()
     if missing.all(): raise SchybridbertInputError(f"label column '{label_key}' has no labelled cells")
     if missing.any(): warnings.warn(f"{int(missing.sum())} cells have no label in '{label_key}' and are left out of training")
+    kept = labels[~missing].astype(str)
+    if kept.nunique() < 2:
+        raise SchybridbertInputError(f"label column '{label_key}' has a single class ({kept.iloc[0]}); a classifier needs at least two")
+    if len(kept) < min_cells:
+        raise SchybridbertInputError(f"label column '{label_key}' leaves only {len(kept)} labelled cells ({int(missing.sum())} have no label); training needs at least {min_cells}")
     adata = adata[~missing].copy()
     adata.obs[label_key] = adata.obs[label_key].astype(str).astype("category")
-    if adata.obs[label_key].nunique() < 2:
-        raise SchybridbertInputError(f"label column '{label_key}' has a single class ({adata.obs[label_key].iloc[0]}); a classifier needs at least two")
     return adata
 
 # %% ../nbs/00_data.ipynb #f1e250c9
