@@ -204,7 +204,7 @@ def _topk_csr(Q, R, k, alpha, scale, prune, method, n_candidates, chunk_elems, s
     if method not in _METHODS: raise ValueError(f"method must be one of {_METHODS}, got '{method}'.")
     n_ref = R.shape[0] - (1 if self_query else 0)
     if not 1 <= k <= n_ref: raise ValueError(f"k must be between 1 and {n_ref} (the available neighbours), got {k}.")
-    if method == "auto": method = "exact" if Q.shape[0] * R.shape[0] <= 2e10 else "nndescent"
+    if method == "auto": method = "exact" if Q.shape[0] * R.shape[0] <= 2.5e9 else "nndescent"
     Q, R = (torch.as_tensor(np.ascontiguousarray(m, dtype=np.float32)) for m in (Q, R))
     if method == "exact": idx, ls = _topk_exact(Q, R, k, alpha, scale, self_query, chunk_elems)
     else: idx, ls = _topk_nndescent(Q, R, k, alpha, scale, self_query, max(n_candidates, k + 1), seed, chunk_elems)
