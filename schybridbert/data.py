@@ -48,19 +48,22 @@ def read(path: str | os.PathLike, genes_as_rows: bool = False) -> ad.AnnData:
     path = Path(path)
     if not path.exists(): raise SchybridbertInputError(f"input file not found: {path}")
     name = path.name.lower()
-    try:
-        if path.is_dir():
-            if not any(p.name.startswith("matrix.mtx") for p in path.iterdir()):
-                raise SchybridbertInputError(f"{path} is a folder without a 10x matrix.mtx(.gz); give an .h5ad, .h5, .csv or a 10x mtx folder")
-            adata = sc.read_10x_mtx(path)
-        elif name.endswith(".h5ad"): adata = ad.read_h5ad(path)
-        elif name.endswith(".h5"): adata = sc.read_10x_h5(path)
-        elif any(name.endswith(e) for e in (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")):
-            adata = _read_table(path, genes_as_rows)
-        else: raise SchybridbertInputError(f"unsupported file type '{path.suffix}' for {path}; use .h5ad, 10x .h5, a 10x mtx folder, .csv or .tsv")
-    except SchybridbertInputError: raise
-    except Exception as e:
-        raise SchybridbertInputError(f"could not read {path} ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'unreadable'}); is the file complete and of the type its name says?") from e
+    with warnings.catch_warnings():
+        # anndata warns about repeated names on read; validate_counts warns once, in our words, and fixes them
+        warnings.filterwarnings("ignore", message=".*names are not unique")
+        try:
+            if path.is_dir():
+                if not any(p.name.startswith("matrix.mtx") for p in path.iterdir()):
+                    raise SchybridbertInputError(f"{path} is a folder without a 10x matrix.mtx(.gz); give an .h5ad, .h5, .csv or a 10x mtx folder")
+                adata = sc.read_10x_mtx(path)
+            elif name.endswith(".h5ad"): adata = ad.read_h5ad(path)
+            elif name.endswith(".h5"): adata = sc.read_10x_h5(path)
+            elif any(name.endswith(e) for e in (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")):
+                adata = _read_table(path, genes_as_rows)
+            else: raise SchybridbertInputError(f"unsupported file type '{path.suffix}' for {path}; use .h5ad, 10x .h5, a 10x mtx folder, .csv or .tsv")
+        except SchybridbertInputError: raise
+        except Exception as e:
+            raise SchybridbertInputError(f"could not read {path} ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'unreadable'}); is the file complete and of the type its name says?") from e
     return _as_csr32(adata)
 
 # %% ../nbs/00_data.ipynb #1fe645d2
@@ -79,15 +82,15 @@ def validate_counts(adata: ad.AnnData, what: str = "input", drop_empty_cells: bo
         raise SchybridbertInputError(f"{what} contains {int((~np.isfinite(X.data)).sum())} NaN or infinite values; replace them (e.g. with 0) before running")
     if (X.data < 0).any():
         raise SchybridbertInputError(f"{what} contains negative values (min {X.data.min():.3g}); scHybridBERT needs raw non-negative counts, not scaled data")
+    cell_totals, gene_totals = np.asarray(X.sum(1)).ravel(), np.asarray(X.sum(0)).ravel()
+    if (cell_totals == 0).all():
+        raise SchybridbertInputError(f"{what} has no non-zero counts: every cell is empty")
     if _looks_log_normalised(X):
         warnings.warn(f"{what} has non-integer values below 30: it looks already normalised; scHybridBERT normalises and log-transforms raw counts itself, so pass raw counts (e.g. adata.raw or layers['counts']) if you have them")
     for axis, names in (("gene", adata.var_names), ("cell", adata.obs_names)):
         if not names.is_unique:
             warnings.warn(f"{what} has {int(names.duplicated().sum())} duplicate {axis} names; they were made unique by appending -1, -2, ...")
             (adata.var_names_make_unique if axis == "gene" else adata.obs_names_make_unique)()
-    cell_totals, gene_totals = np.asarray(X.sum(1)).ravel(), np.asarray(X.sum(0)).ravel()
-    if (cell_totals == 0).all() or (gene_totals == 0).all():
-        raise SchybridbertInputError(f"{what} has no non-zero counts: every cell is empty")
     if drop_empty_cells and (cell_totals == 0).any():
         warnings.warn(f"{what}: dropped {int((cell_totals == 0).sum())} cells with zero counts")
         adata = adata[cell_totals > 0].copy()
@@ -104,12 +107,13 @@ def validate_labels(adata: ad.AnnData, label_key: str, min_cells: int = 10) -> a
     labels = adata.obs[label_key]
     missing = labels.isna().to_numpy() | labels.astype(str).str.strip().str.lower().isin(_MISSING_LABELS).to_numpy()
     if missing.all(): raise SchybridbertInputError(f"label column '{label_key}' has no labelled cells")
-    if missing.any(): warnings.warn(f"{int(missing.sum())} cells have no label in '{label_key}' and are left out of training")
     kept = labels[~missing].astype(str)
     if kept.nunique() < 2:
         raise SchybridbertInputError(f"label column '{label_key}' has a single class ({kept.iloc[0]}); a classifier needs at least two")
     if len(kept) < min_cells:
         raise SchybridbertInputError(f"label column '{label_key}' leaves only {len(kept)} labelled cells ({int(missing.sum())} have no label); training needs at least {min_cells}")
+    # warn only once the data is known to be usable: a warning followed by an error is noise
+    if missing.any(): warnings.warn(f"{int(missing.sum())} cells have no label in '{label_key}' and are left out of training")
     adata = adata[~missing].copy()
     adata.obs[label_key] = adata.obs[label_key].astype(str).astype("category")
     return adata
