@@ -35,7 +35,7 @@ setuptools.setup(
     url = cfg['git_url'],
     packages = setuptools.find_packages(),
     include_package_data = True,
-    package_data = {'schybridbert': ['datasets/*.h5ad', 'datasets/*.md']},
+    package_data = {'schybridbert': ['datasets/*.h5ad', 'datasets/*.md', 'datasets/*/*.h5ad', 'datasets/*/*.md', 'benchmarks/*.ipynb']},
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements },
     dependency_links = cfg.get('dep_links','').split(),
