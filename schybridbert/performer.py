@@ -4,17 +4,20 @@
 
 # %% ../nbs/02_performer.ipynb #54e5e7bd
 from __future__ import annotations
-import time
+import contextlib, os, time
 import numpy as np
 import torch
+import torch.distributed as dist
+import torch.nn.functional as F
 from torch import nn
 from performer_pytorch import Performer
 from sklearn.metrics import f1_score
 from tqdm import tqdm
 from .utils import seed_everything, resolve_device, EarlyStopping
+from .preprocess import take_rows
 
 # %% auto #0
-__all__ = ['GENE_VIEW_CONFIGS', 'GeneView', 'predict_gene_view', 'class_weights', 'fit_gene_view']
+__all__ = ['GENE_VIEW_CONFIGS', 'GeneView', 'predict_gene_view', 'class_weights', 'dist_info', 'fit_gene_view']
 
 # %% ../nbs/02_performer.ipynb #86b9b2ed
 def _gene_table(table: np.ndarray | None, n_genes: int, dim: int, trainable: bool, name: str) -> nn.Embedding:
@@ -116,58 +119,113 @@ def class_weights(y: np.ndarray, n_classes: int) -> torch.Tensor:
     return torch.as_tensor(w, dtype=torch.float32)
 
 # %% ../nbs/02_performer.ipynb #2bb81903
-def _train_epoch(module, tokens, y, order, loss_fn, opt, batch_size, grad_accum, dev, bf16, bar) -> float:
-    "One pass over `order`; the loss of each accumulation group is averaged over its micro-batches."
-    module.train()
+def dist_info() -> tuple[int, int]:
+    "`(rank, world_size)` of the initialised `torch.distributed` process group, or `(0, 1)` without one."
+    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+def _rank_device(dev: torch.device) -> torch.device:
+    "Under torch.distributed, an index-less CUDA device becomes this process's GPU (`LOCAL_RANK`)."
+    if dev.type != "cuda" or dev.index is not None: return dev
+    dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)) % torch.cuda.device_count())
+    torch.cuda.set_device(dev)
+    return dev
+
+# %% ../nbs/02_performer.ipynb #1b78f97f
+def _train_epoch(net, tokens, y, order, weight, opt, batch_size, grad_accum, dev, bf16, bar, rank=0, world=1) -> float:
+    """One pass over `order` in global batches of `batch_size` (rank `rank` of `world` takes its contiguous share of each);
+    the loss is the class-weighted mean over the global batch, averaged over an accumulation group's micro-batches.
+    Returns this rank's share of the summed per-cell loss (the caller sums it over ranks)."""
+    net.train()
     starts = list(range(0, len(order), batch_size))
     total = 0.
     for i, start in enumerate(starts):
         idx = order[start:start + batch_size]
+        w = torch.ones(len(idx)) if weight is None else weight[torch.from_numpy(y[idx])]
+        mine, scale = np.array_split(np.arange(len(idx)), world)[rank], 1.
+        if len(mine) == 0: mine, scale = np.arange(1), 0.  # keep the collectives in step: one cell, weight 0
         group_size = min(grad_accum, len(starts) - i // grad_accum * grad_accum)
-        with _autocast(dev, bf16):
-            loss = loss_fn(module(_batch(tokens, idx, dev)).float(), torch.from_numpy(y[idx]).to(dev))
-        (loss / group_size).backward()
+        step_now = (i + 1) % grad_accum == 0 or i + 1 == len(starts)
+        with net.no_sync() if world > 1 and not step_now else contextlib.nullcontext():
+            with _autocast(dev, bf16):
+                logits = net(_batch(tokens, idx[mine], dev)).float()
+            cell_loss = F.cross_entropy(logits, torch.from_numpy(y[idx[mine]]).to(dev), reduction="none")
+            loss = (cell_loss * w[mine].to(dev)).sum() * (scale / w.sum().item())
+            (loss * (world / group_size)).backward()
         total += loss.item() * len(idx)
-        if (i + 1) % grad_accum == 0 or i + 1 == len(starts): opt.step(); opt.zero_grad(set_to_none=True)
+        if step_now: opt.step(); opt.zero_grad(set_to_none=True)
         bar.update(1)
-    return total / len(order)
+    return total
 
-# %% ../nbs/02_performer.ipynb #c6002d0d
+# %% ../nbs/02_performer.ipynb #a568ecd5
+def _val_predictions(module: GeneView, tokens_val, batch_size: int, dev: torch.device, bf16: bool, rank: int, world: int) -> np.ndarray:
+    "Predicted classes of all validation cells; under torch.distributed each rank predicts a share and all ranks get all."
+    if world == 1: return predict_gene_view(module, tokens_val, batch_size, str(dev), bf16)[0].argmax(1)
+    bounds = np.linspace(0, len(tokens_val), world + 1).astype(int)
+    lo, hi = bounds[rank], bounds[rank + 1]
+    pred = torch.zeros(len(tokens_val), dtype=torch.long, device=dev)
+    if hi > lo:
+        share = predict_gene_view(module, take_rows(tokens_val, np.arange(lo, hi)), batch_size, str(dev), bf16)[0]
+        pred[lo:hi] = torch.from_numpy(share.argmax(1)).to(dev)
+    dist.all_reduce(pred)  # each cell is predicted by one rank, zeros elsewhere
+    return pred.cpu().numpy()
+
+def _sum_over_ranks(x: float, dev: torch.device, world: int) -> float:
+    "Sum a Python float over all ranks (itself without torch.distributed)."
+    if world == 1: return x
+    t = torch.tensor([x], dtype=torch.float64, device=dev); dist.all_reduce(t)
+    return float(t.item())
+
+def _broadcast_state(module: nn.Module, world: int):
+    "Copy rank 0's parameters and buffers into every rank's module, in place."
+    if world == 1: return
+    for t in module.state_dict().values(): dist.broadcast(t, src=0)
+
+# %% ../nbs/02_performer.ipynb #888f06b3
 def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarray,
                   tokens_val: np.ndarray | None = None, y_val: np.ndarray | None = None, *,
                   epochs: int = 10, batch_size: int = 8, lr: float = 1e-3, weight_decay: float = 1e-2,
                   class_weight: bool = True, patience: int = 3, grad_accum: int = 4, device: str = "auto",
                   seed: int = 0, bf16: bool = False, progress: bool = True) -> dict:
     """Train `module` with AdamW on integer labels; early-stop on validation macro-F1 and restore the best epoch.
-    Without validation cells every epoch runs and the last weights are kept."""
+    Without validation cells every epoch runs and the last weights are kept. Tokens may be arrays or `BinnedTokens`.
+    Under an initialised `torch.distributed` process group (torchrun) it trains data-parallel with DDP: `batch_size` is
+    the global batch, split across ranks, and every rank returns the same weights and history."""
     if (tokens_val is None) != (y_val is None): raise ValueError("give both tokens_val and y_val, or neither.")
     if batch_size < 1 or grad_accum < 1: raise ValueError("batch_size and grad_accum must be at least 1.")
     y_train = np.asarray(y_train, dtype=np.int64)
     _check_tokens(module, tokens_train, y_train, "tokens_train")
     if tokens_val is not None: y_val = np.asarray(y_val, dtype=np.int64); _check_tokens(module, tokens_val, y_val, "tokens_val")
+    rank, world = dist_info()
     dev = resolve_device(device)
+    if world > 1: dev = _rank_device(dev)
     seed_everything(seed)
     rng = np.random.default_rng(seed)
     module.to(dev)
+    net = module
+    if world > 1:
+        from torch.nn.parallel import DistributedDataParallel
+        net = DistributedDataParallel(module, device_ids=[dev.index] if dev.type == "cuda" else None)
     opt = torch.optim.AdamW([p for p in module.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
-    weight = class_weights(y_train, module.n_classes).to(dev) if class_weight else None
-    loss_fn = nn.CrossEntropyLoss(weight=weight)
+    weight = class_weights(y_train, module.n_classes) if class_weight else None
     stopper = EarlyStopping(patience)
-    hist = dict(train_loss=[], val_accuracy=[], val_macro_f1=[], epoch_seconds=[], best_epoch=epochs - 1)
+    hist = dict(train_loss=[], val_accuracy=[], val_macro_f1=[], epoch_seconds=[], best_epoch=epochs - 1, world_size=world)
     n_batches = -(-len(tokens_train) // batch_size)
-    with tqdm(total=epochs * n_batches, disable=not progress, desc="gene view", mininterval=5) as bar:
+    with tqdm(total=epochs * n_batches, disable=not progress or rank != 0, desc="gene view", mininterval=5) as bar:
         for epoch in range(epochs):
             t0 = time.perf_counter()
-            hist["train_loss"].append(_train_epoch(module, tokens_train, y_train, rng.permutation(len(tokens_train)),
-                                                   loss_fn, opt, batch_size, grad_accum, dev, bf16, bar))
+            total = _train_epoch(net, tokens_train, y_train, rng.permutation(len(tokens_train)), weight, opt,
+                                 batch_size, grad_accum, dev, bf16, bar, rank, world)
+            hist["train_loss"].append(_sum_over_ranks(total, dev, world) / len(tokens_train))
             hist["epoch_seconds"].append(time.perf_counter() - t0)
             if tokens_val is None: continue
-            pred = predict_gene_view(module, tokens_val, batch_size, str(dev), bf16)[0].argmax(1)
+            pred = _val_predictions(module, tokens_val, batch_size, dev, bf16, rank, world)
             f1 = f1_score(y_val, pred, average="macro")
             hist["val_accuracy"].append(float((pred == y_val).mean())); hist["val_macro_f1"].append(float(f1))
             bar.set_postfix(epoch=epoch, loss=f"{hist['train_loss'][-1]:.3f}", val_f1=f"{f1:.3f}")
             if stopper.step(f1, module, epoch): break
     if tokens_val is not None: stopper.restore(module); hist["best_epoch"] = stopper.best_epoch
+    _broadcast_state(module, world)
     return hist
 
 # %% ../nbs/02_performer.ipynb #85cd480b
