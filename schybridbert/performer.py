@@ -17,7 +17,7 @@ from .utils import seed_everything, resolve_device, EarlyStopping
 from .preprocess import take_rows
 
 # %% auto #0
-__all__ = ['GENE_VIEW_CONFIGS', 'GeneView', 'predict_gene_view', 'class_weights', 'dist_info', 'fit_gene_view']
+__all__ = ['GENE_VIEW_CONFIGS', 'GeneView', 'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state', 'fit_gene_view']
 
 # %% ../nbs/02_performer.ipynb #86b9b2ed
 def _gene_table(table: np.ndarray | None, n_genes: int, dim: int, trainable: bool, name: str) -> nn.Embedding:
@@ -176,7 +176,7 @@ def _sum_over_ranks(x: float, dev: torch.device, world: int) -> float:
     t = torch.tensor([x], dtype=torch.float64, device=dev); dist.all_reduce(t)
     return float(t.item())
 
-def _broadcast_state(module: nn.Module, world: int):
+def broadcast_state(module: nn.Module, world: int):
     "Copy rank 0's parameters and buffers into every rank's module, in place."
     if world == 1: return
     for t in module.state_dict().values(): dist.broadcast(t, src=0)
@@ -225,7 +225,7 @@ def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarra
             bar.set_postfix(epoch=epoch, loss=f"{hist['train_loss'][-1]:.3f}", val_f1=f"{f1:.3f}")
             if stopper.step(f1, module, epoch): break
     if tokens_val is not None: stopper.restore(module); hist["best_epoch"] = stopper.best_epoch
-    _broadcast_state(module, world)
+    broadcast_state(module, world)
     return hist
 
 # %% ../nbs/02_performer.ipynb #85cd480b
