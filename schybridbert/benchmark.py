@@ -12,7 +12,8 @@ from .data import SchybridbertInputError, list_datasets
 from .evaluation import summarise_folds
 
 # %% auto #0
-__all__ = ['METHODS', 'benchmark_notebook', 'run_benchmark', 'summary_markdown', 'collate']
+__all__ = ['METHODS', 'benchmark_notebook', 'tag_parameters', 'benchmark_template', 'run_benchmark', 'summary_markdown',
+           'collate']
 
 # %% ../nbs/08_benchmark.ipynb #51614fe1
 METHODS = ("hybrid", "performer", "gat", "l1_logreg", "linear_svc", "knn_pca")
@@ -22,6 +23,20 @@ def benchmark_notebook() -> Path:
     p = Path(schybridbert.__file__).resolve().parent / "benchmarks" / "benchmark.ipynb"
     if not p.exists(): raise FileNotFoundError(f"benchmark notebook not found at {p}; reinstall schybridbert")
     return p
+
+# %% ../nbs/08_benchmark.ipynb #d092d92e
+def tag_parameters(nb):
+    "Tag (in place) the one code cell of `nb` that starts with `# parameters` as papermill's parameters cell; returns `nb`."
+    cells = [c for c in nb.cells if c.cell_type == "code" and c.source.lstrip().startswith("# parameters")]
+    if len(cells) != 1: raise RuntimeError(f"the benchmark notebook needs exactly one code cell starting with '# parameters', found {len(cells)}")
+    tags = cells[0].metadata.setdefault("tags", [])
+    if "parameters" not in tags: tags.append("parameters")
+    return nb
+
+def benchmark_template():
+    "The benchmark notebook (an nbformat node) with its parameters cell tagged for papermill."
+    import nbformat
+    return tag_parameters(nbformat.read(benchmark_notebook(), as_version=4))
 
 # %% ../nbs/08_benchmark.ipynb #d5437d0f
 def _names(x, what: str, known) -> list[str]:
@@ -51,8 +66,8 @@ def run_benchmark(datasets, folds: int = 5, config: str | dict = "cpu-small", se
         target.mkdir(parents=True)
         params = dict(dataset=d, folds=int(folds), config=config if isinstance(config, str) else json.dumps(config),
                       seed=int(seed), methods=",".join(methods), out=str(target.resolve()))
-        try: pm.execute_notebook(str(benchmark_notebook()), str(target / "benchmark.ipynb"), parameters=params,
-                                 kernel_name=kernel_name, progress_bar=progress)
+        try: pm.execute_notebook(benchmark_template(), str(target / "benchmark.ipynb"), parameters=params,
+                                 kernel_name=kernel_name, language="python", progress_bar=progress)
         except Exception as e: failed.append((d, e))
     summary = collate(out) if len(failed) < len(datasets) else None
     if failed:
