@@ -13,7 +13,7 @@ from .evaluation import summarise_folds
 
 # %% auto #0
 __all__ = ['METHODS', 'benchmark_notebook', 'tag_parameters', 'benchmark_template', 'run_benchmark', 'summary_markdown',
-           'collate']
+           'paired_comparison', 'collate']
 
 # %% ../nbs/08_benchmark.ipynb #51614fe1
 METHODS = ("hybrid", "performer", "gat", "l1_logreg", "linear_svc", "knn_pca")
@@ -114,6 +114,22 @@ def _plot_confusions(confusions: dict, path: Path) -> None:
     for ax in axes.flat[len(confusions):]: ax.axis("off")
     fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
 
+def paired_comparison(folds: pd.DataFrame, method: str = "hybrid", against=("l1_logreg", "linear_svc"),
+                      metric: str = "macro_f1") -> pd.DataFrame:
+    """Per dataset and baseline: mean and sd over folds of `method`'s `metric` minus the baseline's on the same fold,
+    folds won and lost, and a verdict: `win` (better in every fold), `loss` (worse in every fold), else `tie`."""
+    wide = folds.pivot_table(index=["dataset", "fold"], columns="method", values=metric, observed=True)
+    rows = []
+    for b in against:
+        if method not in wide or b not in wide: continue
+        d = (wide[method] - wide[b]).dropna()
+        for ds, x in d.groupby(level="dataset"):
+            won, lost = int((x > 0).sum()), int((x < 0).sum())
+            rows.append(dict(dataset=ds, method=method, baseline=b, metric=metric, mean_diff=x.mean(), sd_diff=x.std(ddof=1),
+                             folds=len(x), folds_won=won, folds_lost=lost,
+                             verdict="win" if won == len(x) else "loss" if lost == len(x) else "tie"))
+    return pd.DataFrame(rows)
+
 def collate(out: str | os.PathLike = "results") -> pd.DataFrame:
     "Summarise every `out/<dataset>/folds.csv` into `out/summary.csv` (+ markdown, clustering summary, figures)."
     out = Path(out)
@@ -131,6 +147,7 @@ def collate(out: str | os.PathLike = "results") -> pd.DataFrame:
     if clust:
         c = pd.concat(clust).groupby(["dataset", "method"])[["ari", "nmi"]].agg(["mean", "std"])
         c.columns = ["ari", "ari_sd", "nmi", "nmi_sd"]; c.reset_index().to_csv(out / "clustering_summary.csv", index=False)
+    paired_comparison(folds).to_csv(out / "hybrid_vs_baselines.csv", index=False)
     _plot_macro_f1(folds, out / "macro_f1.png")
     cms = {f.parent.name: pd.read_csv(f, index_col=0) for f in sorted(out.glob("*/confusion_hybrid.csv"))}
     if cms: _plot_confusions(cms, out / "confusion_hybrid.png")
