@@ -13,6 +13,8 @@ from torch_geometric.nn import GATConv
 from sklearn.metrics import f1_score
 from tqdm.auto import tqdm
 from .utils import seed_everything, resolve_device, EarlyStopping
+from .performer import class_weights
+
 
 # %% auto #0
 __all__ = ['CELL_VIEW_CONFIGS', 'graph_to_edge_index', 'add_new_cells', 'CellView', 'fit_cell_view', 'predict_cell_view']
@@ -74,8 +76,7 @@ def _class_weights(y_train: torch.Tensor, n_classes: int, class_weight) -> torch
     if class_weight is None: return None
     if isinstance(class_weight, str):
         if class_weight != "balanced": raise ValueError(f"class_weight must be None, 'balanced' or a tensor, got '{class_weight}'.")
-        counts = torch.bincount(y_train, minlength=n_classes).float()
-        return (len(y_train) / (n_classes * counts.clamp_min(1))).where(counts > 0, torch.zeros(()))
+        return class_weights(y_train.cpu().numpy(), n_classes)  # the gene view's inverse-frequency rule
     return torch.as_tensor(class_weight, dtype=torch.float32)
 
 def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor):
