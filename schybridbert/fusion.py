@@ -4,6 +4,7 @@
 
 # %% ../nbs/05_fusion.ipynb #3ebb23ab
 from __future__ import annotations
+import copy
 import numpy as np
 import torch
 from torch import nn
@@ -11,12 +12,14 @@ import torch.nn.functional as F
 from sklearn.metrics import f1_score
 from tqdm import tqdm
 from .utils import seed_everything, resolve_device, EarlyStopping
-from .performer import class_weights
+from .performer import class_weights, predict_gene_view
+from .gat import predict_cell_view
 from .preprocess import take_rows
+from .evaluation import stratified_kfold
 from torch_geometric.utils import k_hop_subgraph
 
 # %% auto #0
-__all__ = ['AdaptiveFusion', 'HybridModule', 'CellGraph', 'predict_hybrid', 'fit_hybrid']
+__all__ = ['AdaptiveFusion', 'HybridModule', 'CellGraph', 'predict_hybrid', 'stack_fusion', 'fit_hybrid']
 
 # %% ../nbs/05_fusion.ipynb #ce9b5aa4
 class AdaptiveFusion(nn.Module):
@@ -95,14 +98,68 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
     return {k: torch.cat(v).numpy() for k, v in out.items()}
 
 # %% ../nbs/05_fusion.ipynb #e23e0dc6
+def _view_embeddings(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarray, dev) -> tuple[torch.Tensor, torch.Tensor]:
+    "Frozen (eval-mode) gene-view and cell-view embeddings of graph nodes `idx`."
+    gene = predict_gene_view(module.gene_view, take_rows(tokens, idx), batch_size=64, device=str(dev))[1]
+    cell = predict_cell_view(module.cell_view, graph.x, graph.edge_index, graph.edge_weight, device=str(dev))[1][idx]
+    return torch.from_numpy(gene).to(dev), torch.from_numpy(cell).to(dev)
+
+def _train_head(fusion: AdaptiveFusion, gene, cell, y, class_weight, epochs, batch_size, lr, weight_decay, rng,
+                eval_on=None) -> list[float]:
+    "Train `fusion` for `epochs` on embeddings (tensors) and labels; macro-F1 on `eval_on=(gene, cell, y)` after each epoch."
+    opt = torch.optim.AdamW(fusion.parameters(), lr=lr, weight_decay=weight_decay)
+    ce = nn.CrossEntropyLoss(weight=class_weight)
+    target, f1s = torch.as_tensor(y, device=gene.device), []
+    for _ in range(epochs):
+        fusion.train()
+        for b in torch.from_numpy(rng.permutation(len(y))).split(batch_size):
+            loss = ce(fusion(gene[b], cell[b])[0], target[b])
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+        if eval_on is None: continue
+        fusion.eval()
+        with torch.no_grad(): pred = fusion(eval_on[0], eval_on[1])[0].argmax(1).cpu().numpy()
+        f1s.append(float(f1_score(eval_on[2], pred, average="macro")))
+    return f1s
+
+def stack_fusion(module: HybridModule, tokens, graph: CellGraph, y: np.ndarray, stack_idx: np.ndarray, *,
+                 epochs: int = 200, batch_size: int = 64, lr: float = 3e-3, weight_decay: float = 1e-2,
+                 class_weight: bool = True, n_splits: int = 5, device: str = "auto", seed: int = 0) -> dict:
+    """Fit `module.fusion` (views frozen) on cells `stack_idx` that no view was trained on, for the number of epochs
+    an inner `n_splits`-fold cross-validation over those cells picks (mean macro-F1)."""
+    dev = resolve_device(device); module.to(dev)
+    gene, cell = _view_embeddings(module, tokens, graph, stack_idx, dev)
+    ys = np.asarray(y)[stack_idx]
+    weight = class_weights(ys, module.n_classes).to(dev) if class_weight else None
+    init = copy.deepcopy(module.fusion.state_dict())
+    curves = []
+    for k, (a, b) in enumerate(stratified_kfold(ys, n_splits, seed)):
+        module.fusion.load_state_dict(init); seed_everything(seed + k)
+        curves.append(_train_head(module.fusion, gene[a], cell[a], ys[a], weight, epochs, batch_size, lr, weight_decay,
+                                  np.random.default_rng(seed + k), eval_on=(gene[b], cell[b], ys[b])))
+    cv = np.mean(curves, 0)
+    best = int(cv.argmax()) + 1
+    module.fusion.load_state_dict(init); seed_everything(seed)
+    _train_head(module.fusion, gene, cell, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed))
+    module.eval()
+    return dict(cv_macro_f1=cv.tolist(), epochs=best, best_cv_macro_f1=float(cv[best - 1]))
+
 def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np.ndarray,
-               train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, epochs: int = 5, batch_size: int = 16,
-               lr: float = 1e-3, view_lr_scale: float = 0.1, weight_decay: float = 1e-2, aux_weight: float = 0.5,
-               class_weight: bool = True, patience: int = 2, device: str = "auto", seed: int = 0, progress: bool = True) -> dict:
-    "Joint training of views + fusion on `train_idx` (rows of `tokens` = graph nodes); early stopping on `val_idx`."
+               train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked", head_epochs: int = 200,
+               epochs: int = 5, batch_size: int = 16, lr: float = 1e-3, view_lr_scale: float = 0.1, weight_decay: float = 1e-2,
+               aux_weight: float = 0.5, class_weight: bool = True, patience: int = 2, device: str = "auto", seed: int = 0,
+               progress: bool = True) -> dict:
+    """Fit the fusion. `mode="stacked"`: views frozen, fusion fitted on the validation cells (`stack_fusion`,
+    `head_epochs` at most). `mode="joint"`: views + fusion trained together on `train_idx` for `epochs`, early-stopped
+    on the validation cells' fused macro-F1. `train_idx`/`val_idx` are rows of `tokens` = graph nodes."""
     y = np.asarray(y, dtype=np.int64)
     if len(tokens) != graph.n_nodes or len(y) != graph.n_nodes:
         raise ValueError(f"tokens ({len(tokens)}), labels ({len(y)}) and graph nodes ({graph.n_nodes}) must describe the same cells")
+    if mode not in ("stacked", "joint"): raise ValueError(f"mode must be 'stacked' or 'joint', got {mode!r}")
+    has_val = val_idx is not None and len(val_idx) > 0
+    if mode == "stacked":
+        if not has_val: raise ValueError("mode='stacked' fits the fusion on validation cells: give val_idx")
+        return dict(mode=mode, **stack_fusion(module, tokens, graph, y, val_idx, epochs=head_epochs, lr=3 * lr,
+                                              weight_decay=weight_decay, class_weight=class_weight, device=device, seed=seed))
     dev = resolve_device(device)
     seed_everything(seed); rng = np.random.default_rng(seed)
     module.to(dev); g = graph.to(dev)
@@ -111,7 +168,7 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
                             weight_decay=weight_decay)
     ce = nn.CrossEntropyLoss(weight=class_weights(y[train_idx], module.n_classes).to(dev) if class_weight else None)
     stopper = EarlyStopping(patience)
-    hist = dict(train_loss=[], val_macro_f1=[], best_epoch=epochs - 1)
+    hist = dict(mode=mode, train_loss=[], val_macro_f1=[], best_epoch=epochs - 1)
     n_batches = -(-len(train_idx) // batch_size)
     with tqdm(total=epochs * n_batches, disable=not progress, desc="hybrid", mininterval=5) as bar:
         for epoch in range(epochs):
@@ -124,10 +181,10 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
                 opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
                 total += loss.item() * len(b); bar.update(1)
             hist["train_loss"].append(total / len(train_idx))
-            if val_idx is None or len(val_idx) == 0: continue
+            if not has_val: continue
             pred = predict_hybrid(module, take_rows(tokens, val_idx), graph, val_idx, device=str(dev))["probs"].argmax(1)
             f1 = float(f1_score(y[val_idx], pred, average="macro")); hist["val_macro_f1"].append(f1)
             bar.set_postfix(epoch=epoch, val_f1=f"{f1:.3f}")
             if stopper.step(f1, module, epoch): break
-    if val_idx is not None and len(val_idx): stopper.restore(module); hist["best_epoch"] = stopper.best_epoch
+    if has_val: stopper.restore(module); hist["best_epoch"] = stopper.best_epoch
     return hist

@@ -33,10 +33,10 @@ def _stage_configs(name: str) -> dict:
 
 CONFIGS = {
     "cpu-small": _stage_configs("cpu-small") | dict(
-        fusion=dict(hidden=64, dropout=0.2, epochs=4, batch_size=16, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=2),
+        fusion=dict(hidden=64, dropout=0.2, mode="stacked", head_epochs=200, epochs=4, batch_size=16, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=2),
         val_size=0.15, unknown_threshold=0.5),
     "paper": _stage_configs("paper") | dict(
-        fusion=dict(hidden=128, dropout=0.2, epochs=10, batch_size=2, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=3),
+        fusion=dict(hidden=128, dropout=0.2, mode="stacked", head_epochs=200, epochs=10, batch_size=2, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=3),
         val_size=0.15, unknown_threshold=0.5),
 }
 
@@ -52,7 +52,7 @@ CONFIGS["tiny"] = _merge(CONFIGS["cpu-small"], dict(
     gene_view=dict(model=dict(dim=16, depth=1, heads=2, dim_head=8, head_dims=(64, 32)),
                    train=dict(epochs=3, batch_size=16, grad_accum=1, lr=3e-3, patience=2)),
     cell_view=dict(latent_dim=16, vae_hidden=128, vae_epochs=30, hidden=8, heads=2, emb_dim=16, epochs=60, patience=20),
-    fusion=dict(hidden=32, epochs=2, patience=1)))
+    fusion=dict(hidden=32, head_epochs=50, epochs=2, patience=1)))
 
 _VAE_KEYS = dict(latent_dim="latent_dim", vae_hidden="hidden", vae_epochs="epochs", vae_batch_size="batch_size", vae_lr="lr", vae_alpha="alpha")
 _GRAPH_KEYS = dict(k="k", expmah_alpha="alpha", prune="prune")
@@ -73,10 +73,15 @@ def resolve_config(config: str | dict = "cpu-small") -> dict:
     return _merge(resolve_config(base), config)
 
 # %% ../nbs/06_model.ipynb #8b9252a5
-def _attach_graph(ref: CellGraph, latent_new: np.ndarray, attach: sp.csr_matrix) -> tuple[CellGraph, np.ndarray]:
+def _node_features(logged: ad.AnnData) -> np.ndarray:
+    "The cell view's node features: log-normalised expression of the model genes, dense float32."
+    X = logged.X
+    return np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float32)
+
+def _attach_graph(ref: CellGraph, features_new: np.ndarray, attach: sp.csr_matrix) -> tuple[CellGraph, np.ndarray]:
     "Training graph plus new nodes, each with incoming edges from its reference neighbours; returns (graph, new node ids)."
     edge_index, edge_weight = add_new_cells(ref.edge_index, ref.edge_weight, attach)
-    graph = CellGraph(torch.cat([ref.x, torch.as_tensor(latent_new, dtype=torch.float32)]), edge_index, edge_weight)
+    graph = CellGraph(torch.cat([ref.x, torch.as_tensor(features_new, dtype=torch.float32)]), edge_index, edge_weight)
     return graph, np.arange(ref.n_nodes, graph.n_nodes)
 
 # %% ../nbs/06_model.ipynb #8ae84b7e
@@ -125,10 +130,11 @@ class SCHybridBERT:
             shared = [latent, self.graph_scale_, edge_index, edge_weight]
             torch.distributed.broadcast_object_list(shared, src=0)
             latent, self.graph_scale_, edge_index, edge_weight = shared
-        self.graph_ = CellGraph(latent, edge_index, edge_weight)
+        self.latent_ = latent  # new cells find their neighbours among these
+        self.graph_ = CellGraph(_node_features(logged), edge_index, edge_weight)
         self.timings_["cell_graph"] = time.perf_counter() - t; t = time.perf_counter()
         masks = [torch.as_tensor(np.isin(np.arange(len(y)), idx)) for idx in (train_idx, val_idx)]
-        seed_everything(seed); cell_view = CellView(latent.shape[1], len(self.classes_), **gat_kw)
+        seed_everything(seed); cell_view = CellView(self.graph_.x.shape[1], len(self.classes_), **gat_kw)
         hist_cell = fit_cell_view(cell_view, self.graph_.x, self.graph_.edge_index, torch.as_tensor(y), *masks,
                                   edge_weight=self.graph_.edge_weight, device=dev, seed=seed, progress=prog and rank == 0, **gat_train)
         broadcast_state(cell_view, world)
@@ -156,8 +162,8 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     tokens = model.preprocessor_.tokens(logged, lazy=True)
     latent = vae_latent(model.vae_, logged.X, device=dev)
     graph_kw = cell_view_settings(model.config["cell_view"])[1]
-    attach = expmah_attach(latent, model.graph_.x.numpy(), scale=model.graph_scale_, seed=model.seed, **graph_kw)
-    graph, new_nodes = _attach_graph(model.graph_, latent, attach)
+    attach = expmah_attach(latent, model.latent_, scale=model.graph_scale_, seed=model.seed, **graph_kw)
+    graph, new_nodes = _attach_graph(model.graph_, _node_features(logged), attach)
     out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev)
     out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev)[0]
     out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev)[0][new_nodes]
@@ -183,11 +189,11 @@ def _predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -
 SCHybridBERT.predict = _predict
 
 # %% ../nbs/06_model.ipynb #37ffddeb
-CHECKPOINT_FORMAT = 1
+CHECKPOINT_FORMAT = 2  # 2: the cell view reads expression; the latents that new cells attach by are stored apart
 
 def _module_args(self) -> dict:
     return dict(n_genes=len(self.preprocessor_.genes_), n_classes=len(self.classes_), n_tokens=self.preprocessor_.n_tokens,
-                latent_dim=int(self.graph_.x.shape[1]), vae_genes=int(self.vae_.fc1.in_features))
+                latent_dim=int(self.latent_.shape[1]), vae_genes=int(self.vae_.fc1.in_features))
 
 def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) -> Path:
     "Write the fitted model to folder `path` atomically."
@@ -204,6 +210,7 @@ def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) 
                 graph_scale=float(self.graph_scale_), module_args=_module_args(self))
     state = dict(meta=json.dumps(meta), module=self.module_.state_dict(), gene_view_alone=self.gene_view_alone_.state_dict(),
                  cell_view_alone=self.cell_view_alone_.state_dict(), vae=self.vae_.state_dict(), graph_x=self.graph_.x,
+                 latent=torch.as_tensor(self.latent_),
                  edge_index=self.graph_.edge_index, edge_weight=self.graph_.edge_weight)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
@@ -231,7 +238,7 @@ def _load(cls, path: str | os.PathLike, device: str = "cpu", progress: bool = Tr
     a, cfg = meta["module_args"], self.config
     vae_kw, _, gat_kw, _ = cell_view_settings(cfg["cell_view"])
     gene_view = lambda: GeneView(a["n_genes"], a["n_classes"], a["n_tokens"], **cfg["gene_view"]["model"])
-    cell_view = lambda: CellView(a["latent_dim"], a["n_classes"], **gat_kw)
+    cell_view = lambda: CellView(a["n_genes"], a["n_classes"], **gat_kw)
     self.gene_view_alone_, self.cell_view_alone_ = gene_view(), cell_view()
     self.module_ = HybridModule(gene_view(), cell_view(), a["n_classes"], cfg["fusion"]["hidden"], cfg["fusion"]["dropout"])
     self.vae_ = VAE(a["vae_genes"], a["latent_dim"], vae_kw.get("hidden", 256))
@@ -239,7 +246,7 @@ def _load(cls, path: str | os.PathLike, device: str = "cpu", progress: bool = Tr
         getattr(self, name).load_state_dict(state[name.rstrip("_")])
         getattr(self, name).eval()
     self.graph_ = CellGraph(state["graph_x"], state["edge_index"], state["edge_weight"])
-    self.graph_scale_ = meta["graph_scale"]
+    self.graph_scale_, self.latent_ = meta["graph_scale"], state["latent"].numpy()
     return self
 SCHybridBERT.load = classmethod(_load)
 
