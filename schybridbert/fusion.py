@@ -23,21 +23,22 @@ __all__ = ['AdaptiveFusion', 'HybridModule', 'CellGraph', 'predict_hybrid', 'sta
 
 # %% ../nbs/05_fusion.ipynb #ce9b5aa4
 class AdaptiveFusion(nn.Module):
-    "Per-cell softmax gate over two view embeddings, then a classifier on the gated mixture."
+    "Per-cell softmax gate over the two views; it weights their class log-probabilities and their embeddings."
     def __init__(self, gene_dim: int, cell_dim: int, n_classes: int, hidden: int = 64, dropout: float = 0.2):
         super().__init__()
-        self.proj_gene = nn.Sequential(nn.LayerNorm(gene_dim), nn.Linear(gene_dim, hidden))
-        self.proj_cell = nn.Sequential(nn.LayerNorm(cell_dim), nn.Linear(cell_dim, hidden))
-        self.gate = nn.Sequential(nn.Linear(2 * hidden, hidden), nn.ReLU(), nn.Linear(hidden, 2))
-        self.classifier = nn.Sequential(nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, n_classes))
-        self.emb_dim = hidden
+        self.norm_gene, self.norm_cell = nn.LayerNorm(gene_dim), nn.LayerNorm(cell_dim)
+        self.gate = nn.Sequential(nn.Linear(gene_dim + cell_dim + 2 * n_classes, hidden), nn.ReLU(), nn.Dropout(dropout),
+                                  nn.Linear(hidden, 2))
+        nn.init.zeros_(self.gate[-1].weight); nn.init.zeros_(self.gate[-1].bias)  # start as the equal-weight ensemble
+        self.emb_dim = gene_dim + cell_dim
 
-    def forward(self, gene_emb: torch.Tensor, cell_emb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        "Return (logits, fused embedding, gate weights `(n, 2)` for [gene, cell])."
-        hg, hc = self.proj_gene(gene_emb), self.proj_cell(cell_emb)
-        weights = self.gate(torch.cat([hg, hc], 1)).softmax(1)
-        fused = weights[:, :1] * hg + weights[:, 1:] * hc
-        return self.classifier(fused), fused, weights
+    def forward(self, gene_emb: torch.Tensor, cell_emb: torch.Tensor, gene_logits: torch.Tensor,
+                cell_logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        "Return (fused class scores, fused embedding, gate weights `(n, 2)` for [gene, cell])."
+        hg, hc = self.norm_gene(gene_emb), self.norm_cell(cell_emb)
+        lg, lc = gene_logits.log_softmax(1), cell_logits.log_softmax(1)
+        w = self.gate(torch.cat([hg, hc, lg, lc], 1)).softmax(1)
+        return w[:, :1] * lg + w[:, 1:] * lc, torch.cat([w[:, :1] * hg, w[:, 1:] * hc], 1), w
 
 # %% ../nbs/05_fusion.ipynb #e9db1d0a
 class HybridModule(nn.Module):
@@ -50,9 +51,9 @@ class HybridModule(nn.Module):
     def forward(self, tokens: torch.Tensor, cell_emb: torch.Tensor) -> dict:
         "Outputs for a batch: `tokens` (batch, n_genes) and the batch's rows of the cell-view embedding."
         gene_emb = self.gene_view.embed(tokens)
-        logits, fused, weights = self.fusion(gene_emb, cell_emb)
-        return dict(logits=logits, embedding=fused, gate=weights,
-                    gene_logits=self.gene_view.classify(gene_emb), cell_logits=self.cell_view.classify(cell_emb))
+        gene_logits, cell_logits = self.gene_view.classify(gene_emb), self.cell_view.classify(cell_emb)
+        logits, fused, weights = self.fusion(gene_emb, cell_emb, gene_logits, cell_logits)
+        return dict(logits=logits, embedding=fused, gate=weights, gene_logits=gene_logits, cell_logits=cell_logits)
 
 # %% ../nbs/05_fusion.ipynb #163f0f8e
 class CellGraph:
@@ -98,50 +99,57 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
     return {k: torch.cat(v).numpy() for k, v in out.items()}
 
 # %% ../nbs/05_fusion.ipynb #e23e0dc6
-def _view_embeddings(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarray, dev) -> tuple[torch.Tensor, torch.Tensor]:
-    "Frozen (eval-mode) gene-view and cell-view embeddings of graph nodes `idx`."
-    gene = predict_gene_view(module.gene_view, take_rows(tokens, idx), batch_size=64, device=str(dev))[1]
-    cell = predict_cell_view(module.cell_view, graph.x, graph.edge_index, graph.edge_weight, device=str(dev))[1][idx]
-    return torch.from_numpy(gene).to(dev), torch.from_numpy(cell).to(dev)
+@torch.no_grad()
+def _view_outputs(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarray, dev) -> list[torch.Tensor]:
+    "Frozen (eval-mode) [gene embedding, cell embedding, gene logits, cell logits] of graph nodes `idx`: the fusion's inputs."
+    gene = torch.from_numpy(predict_gene_view(module.gene_view, take_rows(tokens, idx), batch_size=64, device=str(dev))[1]).to(dev)
+    cell = torch.from_numpy(predict_cell_view(module.cell_view, graph.x, graph.edge_index, graph.edge_weight, device=str(dev))[1][idx]).to(dev)
+    return [gene, cell, module.gene_view.eval().classify(gene), module.cell_view.eval().classify(cell)]
 
-def _train_head(fusion: AdaptiveFusion, gene, cell, y, class_weight, epochs, batch_size, lr, weight_decay, rng,
-                eval_on=None) -> list[float]:
-    "Train `fusion` for `epochs` on embeddings (tensors) and labels; macro-F1 on `eval_on=(gene, cell, y)` after each epoch."
+def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_weight, epochs, batch_size, lr, weight_decay,
+                rng, eval_on=None) -> list[float]:
+    """Train `fusion` for `epochs` on its `inputs` (see `_view_outputs`) and labels `y`; with `eval_on=(inputs, y)`,
+    return the macro-F1 there before training and after each epoch."""
     opt = torch.optim.AdamW(fusion.parameters(), lr=lr, weight_decay=weight_decay)
     ce = nn.CrossEntropyLoss(weight=class_weight)
-    target, f1s = torch.as_tensor(y, device=gene.device), []
+    target, f1s = torch.as_tensor(y, device=inputs[0].device), []
+    def evaluate():
+        fusion.eval()
+        with torch.no_grad(): pred = fusion(*eval_on[0])[0].argmax(1).cpu().numpy()
+        f1s.append(float(f1_score(eval_on[1], pred, average="macro")))
+    if eval_on is not None: evaluate()
     for _ in range(epochs):
         fusion.train()
         for b in torch.from_numpy(rng.permutation(len(y))).split(batch_size):
-            loss = ce(fusion(gene[b], cell[b])[0], target[b])
+            loss = ce(fusion(*[x[b] for x in inputs])[0], target[b])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        if eval_on is None: continue
-        fusion.eval()
-        with torch.no_grad(): pred = fusion(eval_on[0], eval_on[1])[0].argmax(1).cpu().numpy()
-        f1s.append(float(f1_score(eval_on[2], pred, average="macro")))
+        if eval_on is not None: evaluate()
     return f1s
 
 def stack_fusion(module: HybridModule, tokens, graph: CellGraph, y: np.ndarray, stack_idx: np.ndarray, *,
                  epochs: int = 200, batch_size: int = 64, lr: float = 3e-3, weight_decay: float = 1e-2,
                  class_weight: bool = True, n_splits: int = 5, device: str = "auto", seed: int = 0) -> dict:
     """Fit `module.fusion` (views frozen) on cells `stack_idx` that no view was trained on, for the number of epochs
-    an inner `n_splits`-fold cross-validation over those cells picks (mean macro-F1)."""
+    (0 to `epochs`) an inner `n_splits`-fold cross-validation over those cells picks (mean macro-F1)."""
     dev = resolve_device(device); module.to(dev)
-    gene, cell = _view_embeddings(module, tokens, graph, stack_idx, dev)
+    inputs = _view_outputs(module, tokens, graph, stack_idx, dev)
     ys = np.asarray(y)[stack_idx]
+    n_splits = min(n_splits, len(ys))
+    if n_splits < 2: raise ValueError(f"stack_fusion needs at least 2 held-out cells, got {len(ys)}")
     weight = class_weights(ys, module.n_classes).to(dev) if class_weight else None
     init = copy.deepcopy(module.fusion.state_dict())
     curves = []
     for k, (a, b) in enumerate(stratified_kfold(ys, n_splits, seed)):
         module.fusion.load_state_dict(init); seed_everything(seed + k)
-        curves.append(_train_head(module.fusion, gene[a], cell[a], ys[a], weight, epochs, batch_size, lr, weight_decay,
-                                  np.random.default_rng(seed + k), eval_on=(gene[b], cell[b], ys[b])))
-    cv = np.mean(curves, 0)
-    best = int(cv.argmax()) + 1
+        ta, tb = torch.as_tensor(a, device=dev), torch.as_tensor(b, device=dev)
+        curves.append(_train_head(module.fusion, [x[ta] for x in inputs], ys[a], weight, epochs, batch_size, lr,
+                                  weight_decay, np.random.default_rng(seed + k), eval_on=([x[tb] for x in inputs], ys[b])))
+    cv = np.mean(curves, 0)  # cv[e]: mean held-out macro-F1 after e epochs; e = 0 is the untrained equal-weight ensemble
+    best = int(cv.argmax())
     module.fusion.load_state_dict(init); seed_everything(seed)
-    _train_head(module.fusion, gene, cell, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed))
+    _train_head(module.fusion, inputs, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed))
     module.eval()
-    return dict(cv_macro_f1=cv.tolist(), epochs=best, best_cv_macro_f1=float(cv[best - 1]))
+    return dict(cv_macro_f1=cv.tolist(), epochs=best, best_cv_macro_f1=float(cv[best]))
 
 def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np.ndarray,
                train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked", head_epochs: int = 200,
