@@ -165,8 +165,11 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     attach = expmah_attach(latent, model.latent_, scale=model.graph_scale_, seed=model.seed, **graph_kw)
     graph, new_nodes = _attach_graph(model.graph_, _node_features(logged), attach)
     out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev)
-    out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev)[0]
-    out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev)[0][new_nodes]
+    if model.config["fusion"]["mode"] == "stacked":  # the fusion left the views as trained alone: reuse their outputs
+        out["gene_view_probs"], out["cell_view_probs"] = out["gene_probs"], out["cell_probs"]
+    else:
+        out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev)[0]
+        out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev)[0][new_nodes]
     out["gene_overlap"] = logged.uns["schybridbert_gene_overlap"]
     return out
 
