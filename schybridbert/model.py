@@ -153,6 +153,15 @@ class SCHybridBERT:
         return self
 
 # %% ../nbs/06_model.ipynb #8a6a1ee5
+def _attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.ndarray]:
+    """The training cell graph plus the cells of `logged` (log-normalised, model genes) as new nodes, each with
+    incoming edges from its Exp-Mah neighbours among the training cells; returns (graph, new node ids)."""
+    latent = vae_latent(self.vae_, logged.X, device=self.device)
+    attach = expmah_attach(latent, self.latent_, scale=self.graph_scale_, seed=self.seed,
+                           **cell_view_settings(self.config["cell_view"])[1])
+    return _attach_graph(self.graph_, _node_features(logged), attach)
+SCHybridBERT.attach_cells = _attach_cells
+
 @torch.inference_mode()
 def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     "Fused and single-view outputs for the cells of `adata` (raw counts)."
@@ -160,10 +169,7 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     dev = model.device
     logged = model.preprocessor_.transform(adata, "input")
     tokens = model.preprocessor_.tokens(logged, lazy=True)
-    latent = vae_latent(model.vae_, logged.X, device=dev)
-    graph_kw = cell_view_settings(model.config["cell_view"])[1]
-    attach = expmah_attach(latent, model.latent_, scale=model.graph_scale_, seed=model.seed, **graph_kw)
-    graph, new_nodes = _attach_graph(model.graph_, _node_features(logged), attach)
+    graph, new_nodes = model.attach_cells(logged)
     out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev)
     if model.config["fusion"]["mode"] == "stacked":  # the fusion left the views as trained alone: reuse their outputs
         out["gene_view_probs"], out["cell_view_probs"] = out["gene_probs"], out["cell_probs"]
