@@ -13,7 +13,6 @@ from sklearn.metrics import f1_score
 from tqdm import tqdm
 from .utils import seed_everything, resolve_device, EarlyStopping
 from .performer import class_weights, predict_gene_view
-from .gat import predict_cell_view
 from .preprocess import take_rows
 from .evaluation import stratified_kfold
 from torch_geometric.utils import k_hop_subgraph
@@ -103,8 +102,9 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
 def _view_outputs(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarray, dev) -> list[torch.Tensor]:
     "Frozen (eval-mode) [gene embedding, cell embedding, gene logits, cell logits] of graph nodes `idx`: the fusion's inputs."
     gene = torch.from_numpy(predict_gene_view(module.gene_view, take_rows(tokens, idx), batch_size=64, device=str(dev))[1]).to(dev)
-    cell = torch.from_numpy(predict_cell_view(module.cell_view, graph.x, graph.edge_index, graph.edge_weight, device=str(dev))[1][idx]).to(dev)
-    return [gene, cell, module.gene_view.eval().classify(gene), module.cell_view.eval().classify(cell)]
+    module.eval()
+    cell = _cell_embeddings(module, graph.to(dev), torch.as_tensor(idx, device=dev))
+    return [gene, cell, module.gene_view.classify(gene), module.cell_view.classify(cell)]
 
 def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_weight, epochs, batch_size, lr, weight_decay,
                 rng, eval_on=None) -> list[float]:
@@ -155,11 +155,12 @@ def stack_fusion(module: HybridModule, tokens, graph: CellGraph, y: np.ndarray, 
 
 def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np.ndarray,
                train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked", head_epochs: int = 200,
+               head_lr: float = 3e-3,
                epochs: int = 5, batch_size: int = 16, lr: float = 1e-3, view_lr_scale: float = 0.1, weight_decay: float = 1e-2,
                aux_weight: float = 0.5, class_weight: bool = True, patience: int = 2, device: str = "auto", seed: int = 0,
                progress: bool = True) -> dict:
     """Fit the fusion. `mode="stacked"`: views frozen, fusion fitted on the validation cells (`stack_fusion`,
-    `head_epochs` at most). `mode="joint"`: views + fusion trained together on `train_idx` for `epochs`, early-stopped
+    `head_epochs` at most, learning rate `head_lr`). `mode="joint"`: views + fusion trained together on `train_idx` for `epochs`, early-stopped
     on the validation cells' fused macro-F1. `train_idx`/`val_idx` are rows of `tokens` = graph nodes."""
     y = np.asarray(y, dtype=np.int64)
     if len(tokens) != graph.n_nodes or len(y) != graph.n_nodes:
@@ -168,7 +169,7 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
     has_val = val_idx is not None and len(val_idx) > 0
     if mode == "stacked":
         if not has_val: raise ValueError("mode='stacked' fits the fusion on validation cells: give val_idx")
-        return dict(mode=mode, **stack_fusion(module, tokens, graph, y, val_idx, epochs=head_epochs, lr=3 * lr,
+        return dict(mode=mode, **stack_fusion(module, tokens, graph, y, val_idx, epochs=head_epochs, lr=head_lr,
                                               weight_decay=weight_decay, class_weight=class_weight, device=device, seed=seed))
     dev = resolve_device(device)
     seed_everything(seed); rng = np.random.default_rng(seed)

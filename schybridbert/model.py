@@ -33,10 +33,10 @@ def _stage_configs(name: str) -> dict:
 
 CONFIGS = {
     "cpu-small": _stage_configs("cpu-small") | dict(
-        fusion=dict(hidden=64, dropout=0.2, mode="stacked", head_epochs=200, epochs=4, batch_size=16, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=2),
+        fusion=dict(hidden=64, dropout=0.2, mode="stacked", head_epochs=200, head_lr=3e-3, epochs=4, batch_size=16, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=2),
         val_size=0.15, unknown_threshold=0.5),
     "paper": _stage_configs("paper") | dict(
-        fusion=dict(hidden=128, dropout=0.2, mode="stacked", head_epochs=200, epochs=10, batch_size=2, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=3),
+        fusion=dict(hidden=128, dropout=0.2, mode="stacked", head_epochs=200, head_lr=3e-3, epochs=10, batch_size=2, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=3),
         val_size=0.15, unknown_threshold=0.5),
 }
 
@@ -140,8 +140,10 @@ class SCHybridBERT:
         broadcast_state(cell_view, world)
         self.timings_["cell_view"] = time.perf_counter() - t; t = time.perf_counter()
 
-        self.gene_view_alone_, self.cell_view_alone_ = copy.deepcopy(gene_view), copy.deepcopy(cell_view)
         fu = cfg["fusion"]
+        # stacked fusion never changes the views, so the views alone are the hybrid's own; joint training needs copies
+        self.gene_view_alone_, self.cell_view_alone_ = ((gene_view, cell_view) if fu["mode"] == "stacked"
+                                                        else (copy.deepcopy(gene_view), copy.deepcopy(cell_view)))
         seed_everything(seed)
         self.module_ = HybridModule(gene_view, cell_view, len(self.classes_), fu["hidden"], fu["dropout"])
         hist_hybrid = fit_hybrid(self.module_, tokens, self.graph_, y, train_idx, val_idx, device=dev, seed=seed, progress=prog and rank == 0,
@@ -171,7 +173,7 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     tokens = model.preprocessor_.tokens(logged, lazy=True)
     graph, new_nodes = model.attach_cells(logged)
     out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev)
-    if model.config["fusion"]["mode"] == "stacked":  # the fusion left the views as trained alone: reuse their outputs
+    if model.gene_view_alone_ is model.module_.gene_view:  # stacked fusion: the hybrid pass already ran the views alone
         out["gene_view_probs"], out["cell_view_probs"] = out["gene_probs"], out["cell_probs"]
     else:
         out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev)[0]
@@ -217,10 +219,10 @@ def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) 
                 preprocessor=dict(min_cell_frac=pp.min_cell_frac, n_top_genes=pp.n_top_genes, bin_num=pp.bin_num,
                                   target_sum=pp.target_sum, min_gene_overlap=pp.min_gene_overlap),
                 graph_scale=float(self.graph_scale_), module_args=_module_args(self))
-    state = dict(meta=json.dumps(meta), module=self.module_.state_dict(), gene_view_alone=self.gene_view_alone_.state_dict(),
-                 cell_view_alone=self.cell_view_alone_.state_dict(), vae=self.vae_.state_dict(), graph_x=self.graph_.x,
-                 latent=torch.as_tensor(self.latent_),
-                 edge_index=self.graph_.edge_index, edge_weight=self.graph_.edge_weight)
+    state = dict(meta=json.dumps(meta), module=self.module_.state_dict(), vae=self.vae_.state_dict(), graph_x=self.graph_.x,
+                 latent=torch.as_tensor(self.latent_), edge_index=self.graph_.edge_index, edge_weight=self.graph_.edge_weight)
+    if self.gene_view_alone_ is not self.module_.gene_view:  # joint fusion retrained the views: keep the views alone too
+        state.update(gene_view_alone=self.gene_view_alone_.state_dict(), cell_view_alone=self.cell_view_alone_.state_dict())
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
         torch.save(state, tmp / "model.pt")
@@ -248,10 +250,12 @@ def _load(cls, path: str | os.PathLike, device: str = "cpu", progress: bool = Tr
     vae_kw, _, gat_kw, _ = cell_view_settings(cfg["cell_view"])
     gene_view = lambda: GeneView(a["n_genes"], a["n_classes"], a["n_tokens"], **cfg["gene_view"]["model"])
     cell_view = lambda: CellView(a["n_genes"], a["n_classes"], **gat_kw)
-    self.gene_view_alone_, self.cell_view_alone_ = gene_view(), cell_view()
     self.module_ = HybridModule(gene_view(), cell_view(), a["n_classes"], cfg["fusion"]["hidden"], cfg["fusion"]["dropout"])
+    separate = "gene_view_alone" in state
+    self.gene_view_alone_, self.cell_view_alone_ = ((gene_view(), cell_view()) if separate
+                                                    else (self.module_.gene_view, self.module_.cell_view))
     self.vae_ = VAE(a["vae_genes"], a["latent_dim"], vae_kw.get("hidden", 256))
-    for name in ("module_", "gene_view_alone_", "cell_view_alone_", "vae_"):
+    for name in ("module_", "vae_") + (("gene_view_alone_", "cell_view_alone_") if separate else ()):
         getattr(self, name).load_state_dict(state[name.rstrip("_")])
         getattr(self, name).eval()
     self.graph_ = CellGraph(state["graph_x"], state["edge_index"], state["edge_weight"])
