@@ -164,6 +164,10 @@ def _attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np
     return _attach_graph(self.graph_, _node_features(logged), attach)
 SCHybridBERT.attach_cells = _attach_cells
 
+def _views_shared(model: SCHybridBERT) -> bool:
+    "Whether the views alone are the hybrid's own modules (stacked fusion) rather than copies kept before joint training."
+    return model.gene_view_alone_ is model.module_.gene_view
+
 @torch.inference_mode()
 def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     "Fused and single-view outputs for the cells of `adata` (raw counts)."
@@ -173,7 +177,7 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     tokens = model.preprocessor_.tokens(logged, lazy=True)
     graph, new_nodes = model.attach_cells(logged)
     out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev)
-    if model.gene_view_alone_ is model.module_.gene_view:  # stacked fusion: the hybrid pass already ran the views alone
+    if _views_shared(model):  # the hybrid pass already ran the views alone
         out["gene_view_probs"], out["cell_view_probs"] = out["gene_probs"], out["cell_probs"]
     else:
         out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev)[0]
@@ -221,7 +225,7 @@ def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) 
                 graph_scale=float(self.graph_scale_), module_args=_module_args(self))
     state = dict(meta=json.dumps(meta), module=self.module_.state_dict(), vae=self.vae_.state_dict(), graph_x=self.graph_.x,
                  latent=torch.as_tensor(self.latent_), edge_index=self.graph_.edge_index, edge_weight=self.graph_.edge_weight)
-    if self.gene_view_alone_ is not self.module_.gene_view:  # joint fusion retrained the views: keep the views alone too
+    if not _views_shared(self):  # joint fusion retrained the views: keep the views alone too
         state.update(gene_view_alone=self.gene_view_alone_.state_dict(), cell_view_alone=self.cell_view_alone_.state_dict())
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
