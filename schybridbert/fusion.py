@@ -30,13 +30,17 @@ class AdaptiveFusion(nn.Module):
                                   nn.Linear(hidden, 2))
         nn.init.zeros_(self.gate[-1].weight); nn.init.zeros_(self.gate[-1].bias)  # start as the equal-weight ensemble
         self.emb_dim = gene_dim + cell_dim
+        # -1: the gate decides per cell; 0 / 1: every cell goes to the gene / cell view (the gate's limits, which
+        # `stack_fusion` picks when one view alone beats the gate on validation cells); a buffer, so checkpoints keep it
+        self.register_buffer("route", torch.tensor(-1))
 
     def forward(self, gene_emb: torch.Tensor, cell_emb: torch.Tensor, gene_logits: torch.Tensor,
                 cell_logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "Return (fused class scores, fused embedding, gate weights `(n, 2)` for [gene, cell])."
         hg, hc = self.norm_gene(gene_emb), self.norm_cell(cell_emb)
         lg, lc = gene_logits.log_softmax(1), cell_logits.log_softmax(1)
-        w = self.gate(torch.cat([hg, hc, lg, lc], 1)).softmax(1)
+        if self.route < 0: w = self.gate(torch.cat([hg, hc, lg, lc], 1)).softmax(1)
+        else: w = F.one_hot(self.route, 2).to(hg).expand(len(hg), 2)
         return w[:, :1] * lg + w[:, 1:] * lc, torch.cat([w[:, :1] * hg, w[:, 1:] * hc], 1), w
 
 # %% ../nbs/05_fusion.ipynb #e9db1d0a
@@ -129,29 +133,36 @@ def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_wei
 def stack_fusion(module: HybridModule, tokens, graph: CellGraph, y: np.ndarray, stack_idx: np.ndarray, *,
                  epochs: int = 200, batch_size: int = 64, lr: float = 3e-3, weight_decay: float = 1e-2,
                  class_weight: bool = True, n_splits: int = 5, device: str = "auto", seed: int = 0) -> dict:
-    """Fit `module.fusion` (views frozen) on cells `stack_idx` that no view was trained on, for the number of epochs
-    (0 to `epochs`) an inner `n_splits`-fold cross-validation over those cells picks (mean macro-F1)."""
+    """Fit `module.fusion` (views frozen) on cells `stack_idx` that no view was trained on. An inner `n_splits`-fold
+    cross-validation over those cells scores the gate after 0 to `epochs` epochs and each view alone (mean macro-F1);
+    the best of the three candidates wins: the gate, refitted for its best epoch count, or a route to one view."""
     dev = resolve_device(device); module.to(dev)
+    module.fusion.route.fill_(-1)  # the gate decides while it is being scored
     inputs = _view_outputs(module, tokens, graph, stack_idx, dev)
     ys = np.asarray(y)[stack_idx]
     n_splits = min(n_splits, int(np.bincount(ys).max()))  # StratifiedKFold needs a class with n_splits cells
     if n_splits < 2:  # one held-out cell per class: nothing to cross-validate, keep the equal-weight ensemble
         module.eval()
-        return dict(cv_macro_f1=[], epochs=0, best_cv_macro_f1=float("nan"))
+        return dict(cv_macro_f1=[], epochs=0, best_cv_macro_f1=float("nan"), route="gate", view_cv_macro_f1={})
     weight = class_weights(ys, module.n_classes).to(dev) if class_weight else None
     init = copy.deepcopy(module.fusion.state_dict())
-    curves = []
+    curves, alone = [], []
     for k, (a, b) in enumerate(stratified_kfold(ys, n_splits, seed)):
         module.fusion.load_state_dict(init); seed_everything(seed + k)
         ta, tb = torch.as_tensor(a, device=dev), torch.as_tensor(b, device=dev)
         curves.append(_train_head(module.fusion, [x[ta] for x in inputs], ys[a], weight, epochs, batch_size, lr,
                                   weight_decay, np.random.default_rng(seed + k), eval_on=([x[tb] for x in inputs], ys[b])))
+        alone.append([f1_score(ys[b], logits[tb].argmax(1).cpu().numpy(), average="macro") for logits in inputs[2:]])
     cv = np.mean(curves, 0)  # cv[e]: mean held-out macro-F1 after e epochs; e = 0 is the untrained equal-weight ensemble
     best = int(cv.argmax())
+    scores = dict(gate=float(cv[best]), **dict(zip(("gene", "cell"), np.mean(alone, 0).tolist())))
+    route = max(scores, key=scores.get)  # the gate comes first, so a tie keeps the fusion of both views
     module.fusion.load_state_dict(init); seed_everything(seed)
-    _train_head(module.fusion, inputs, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed))
+    if route == "gate": _train_head(module.fusion, inputs, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed))
+    else: module.fusion.route.fill_(("gene", "cell").index(route)); best = 0
     module.eval()
-    return dict(cv_macro_f1=cv.tolist(), epochs=best, best_cv_macro_f1=float(cv[best]))
+    return dict(cv_macro_f1=cv.tolist(), epochs=best, best_cv_macro_f1=scores[route], route=route,
+                view_cv_macro_f1=dict(gene=scores["gene"], cell=scores["cell"]))
 
 def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np.ndarray,
                train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked", head_epochs: int = 200,

@@ -204,7 +204,7 @@ def _predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -
 SCHybridBERT.predict = _predict
 
 # %% ../nbs/06_model.ipynb #37ffddeb
-CHECKPOINT_FORMAT = 2  # 2: the cell view reads expression; the latents that new cells attach by are stored apart
+CHECKPOINT_FORMAT = 3  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route
 
 def _module_args(self) -> dict:
     return dict(n_genes=len(self.preprocessor_.genes_), n_classes=len(self.classes_), n_tokens=self.preprocessor_.n_tokens,
