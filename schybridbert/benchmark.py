@@ -12,8 +12,8 @@ from .data import SchybridbertInputError, list_datasets
 from .evaluation import summarise_folds
 
 # %% auto #0
-__all__ = ['METHODS', 'benchmark_notebook', 'tag_parameters', 'benchmark_template', 'run_benchmark', 'summary_markdown',
-           'paired_comparison', 'collate']
+__all__ = ['METHODS', 'METHOD_LABELS', 'benchmark_notebook', 'tag_parameters', 'benchmark_template', 'run_benchmark',
+           'summary_markdown', 'paired_comparison', 'collate', 'results_tables']
 
 # %% ../nbs/08_benchmark.ipynb #51614fe1
 METHODS = ("hybrid", "performer", "gat", "l1_logreg", "linear_svc", "knn_pca")
@@ -128,7 +128,8 @@ def paired_comparison(folds: pd.DataFrame, method: str = "hybrid", against=("l1_
             rows.append(dict(dataset=ds, method=method, baseline=b, metric=metric, mean_diff=x.mean(), sd_diff=x.std(ddof=1),
                              folds=len(x), folds_won=won, folds_lost=lost,
                              verdict="win" if won == len(x) else "loss" if lost == len(x) else "tie"))
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["dataset", "method", "baseline", "metric", "mean_diff", "sd_diff", "folds", "folds_won",
+                                       "folds_lost", "verdict"])  # columns even when empty, so the CSV reads back
 
 def collate(out: str | os.PathLike = "results") -> pd.DataFrame:
     "Summarise every `out/<dataset>/folds.csv` into `out/summary.csv` (+ markdown, clustering summary, figures)."
@@ -151,4 +152,59 @@ def collate(out: str | os.PathLike = "results") -> pd.DataFrame:
     _plot_macro_f1(folds, out / "macro_f1.png")
     cms = {f.parent.name: pd.read_csv(f, index_col=0) for f in sorted(out.glob("*/confusion_hybrid.csv"))}
     if cms: _plot_confusions(cms, out / "confusion_hybrid.png")
+    (out / "tables.md").write_text(results_tables(out))
     return summary
+
+# %% ../nbs/08_benchmark.ipynb #97359719
+METHOD_LABELS = dict(hybrid="hybrid", performer="Performer alone", gat="GAT alone", l1_logreg="L1-LR",
+                     linear_svc="LinearSVC", knn_pca="kNN-PCA")
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    return "\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows])
+
+def _dataset_order(names, order=None) -> list[str]:
+    "`names` in the order of `order` (default: `list_datasets()`), others after, sorted."
+    order = list(order or list_datasets())
+    return [d for d in order if d in set(names)] + sorted(set(names) - set(order))
+
+def _metric_table(summary: pd.DataFrame, metric: str, order=None) -> str:
+    "Datasets x methods, mean ± sd of `metric`; the best mean of each row (to 3 decimals) in bold."
+    methods = _method_order(summary["method"].unique())
+    s = summary.set_index(["dataset", "method"])
+    rows = []
+    for ds in _dataset_order(summary["dataset"].unique(), order):
+        means = {m: round(s.loc[(ds, m), metric], 3) for m in methods if (ds, m) in s.index}
+        cell = lambda m: (f"**{means[m]:.3f}**" if means[m] == max(means.values()) else f"{means[m]:.3f}") + f" ± {s.loc[(ds, m), metric + '_sd']:.3f}"
+        rows.append([ds] + [cell(m) if m in means else "" for m in methods])
+    return _markdown_table(["dataset"] + [METHOD_LABELS.get(m, m) for m in methods], rows)
+
+def _routes(folds: pd.DataFrame) -> pd.Series:
+    "Per dataset, what the fusion chose over the folds, e.g. 'cell 3, gate 2'."
+    h = folds[folds["method"] == "hybrid"]
+    return h.groupby("dataset")["fusion_route"].agg(lambda r: ", ".join(f"{k} {v}" for k, v in r.value_counts().sort_index().items()))
+
+def results_tables(out: str | os.PathLike = "results", order=None) -> str:
+    "Markdown tables of a collated benchmark in `out` (see `collate`): macro-F1, accuracy, paired comparison, clustering."
+    out = Path(out)
+    summary = pd.read_csv(out / "summary.csv")
+    parts = ["Macro-F1, mean ± sd over folds (bold: best of the row):", _metric_table(summary, "macro_f1", order),
+             "Accuracy:", _metric_table(summary, "accuracy", order)]
+    paired = pd.read_csv(out / "hybrid_vs_baselines.csv")
+    if len(paired):
+        p = paired.set_index(["dataset", "baseline"])
+        folds = pd.concat([pd.read_csv(f) for f in sorted(out.glob("*/folds.csv"))], ignore_index=True)
+        routes = [_routes(folds)] if "fusion_route" in folds else []  # runs before the route was recorded have none
+        against = [b for b in ("l1_logreg", "linear_svc", "performer", "gat") if b in set(paired["baseline"])]
+        fmt = lambda r: f"{r.mean_diff:+.3f} ({r.folds_won}/{r.folds_lost}, {r.verdict})"
+        rows = [[ds] + [fmt(p.loc[(ds, b)]) if (ds, b) in p.index else "" for b in against] + [r.get(ds, "") for r in routes]
+                for ds in _dataset_order(paired["dataset"].unique(), order)]
+        parts += ["The hybrid against each method, macro-F1 paired by fold: mean difference (folds won/lost, verdict: "
+                  "*win* = better in every fold, *loss* = worse in every fold, else *tie*)" + (", and what the fusion chose per fold:" if routes else ":"),
+                  _markdown_table(["dataset"] + [f"vs {METHOD_LABELS.get(b, b)}" for b in against] + ["fusion chosen (folds)"] * len(routes), rows)]
+    if (out / "clustering_summary.csv").exists():
+        c = pd.read_csv(out / "clustering_summary.csv").set_index(["dataset", "method"])
+        score = lambda ds, m: f"{c.loc[(ds, m), 'ari']:.3f} / {c.loc[(ds, m), 'nmi']:.3f}" if (ds, m) in c.index else ""
+        rows = [[ds, score(ds, "leiden_pca"), score(ds, "leiden_schybridbert")] for ds in _dataset_order(c.index.get_level_values(0).unique(), order)]
+        parts += ["Leiden clustering of the test cells against their labels, ARI / NMI (mean over folds):",
+                  _markdown_table(["dataset", "Leiden on PCA", "Leiden on X_schybridbert"], rows)]
+    return "\n\n".join(parts) + "\n"

@@ -170,14 +170,15 @@ def _pbmc68k_reduced(name):
 DATASETS = {
     "pbmc3k": _h5ad("pbmc3k/pbmc3k_labeled.h5ad", "cell_type"),
     "baron_human": _h5ad("baron_human/raw-Baron_human.h5ad", "cell_type1"),
-    "zheng68k_mini": _h5ad("zheng68k_mini/zheng68k.h5ad", "celltype"),
-    "gut_scp1884_mini": _h5ad("gut_scp1884_mini/scp1884.h5ad", "Celltype"),
-    "cellbench_celseq2_5cl": _cellbench,
     "scdcc_10x_pbmc": _scdcc("10X_PBMC_top2000.h5"),
-    "scdcc_worm_neuron": _scdcc("worm_neuron_cell.h5"),
     "scdcc_mouse_bladder": _scdcc("mouse_bladder_cell_top2000.h5"),
+    "scdcc_worm_neuron": _scdcc("worm_neuron_cell.h5"),
     "scdcc_human_kidney": _scdcc("human_kidney_counts_top2000.h5"),
     "scdcc_cite_cbmc": _scdcc("CITE_CBMC_counts_top2000.h5"),
+    "cellbench_celseq2_5cl": _cellbench,
+    # the *_mini sets (15 cells per class) are smoke tests, not benchmarks (see "A confound in zheng68k_mini")
+    "zheng68k_mini": _h5ad("zheng68k_mini/zheng68k.h5ad", "celltype"),
+    "gut_scp1884_mini": _h5ad("gut_scp1884_mini/scp1884.h5ad", "Celltype"),
     "pbmc68k_reduced": _pbmc68k_reduced,
 }
 
