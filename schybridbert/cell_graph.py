@@ -11,7 +11,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .utils import seed_everything, resolve_device, EarlyStopping
+from .utils import seed_everything, resolve_device, EarlyStopping, keep_torch_threads
 
 # %% auto #0
 __all__ = ['VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_scale', 'expmah_similarity', 'expmah_knn', 'expmah_attach']
@@ -161,6 +161,7 @@ def _topk_exact(Q: torch.Tensor, R: torch.Tensor, k: int, alpha: float, scale: f
     return torch.cat(idx), torch.cat(val)
 
 # %% ../nbs/03_cell_graph.ipynb #01434ca4
+@keep_torch_threads()  # pynndescent runs numba (00c_utils)
 def _nndescent_candidates(Q: np.ndarray, R: np.ndarray, n_candidates: int, seed: int, self_query: bool) -> np.ndarray:
     "`n_candidates` approximate Euclidean neighbours of each row of `Q` among rows of `R` (pynndescent)."
     from pynndescent import NNDescent

@@ -16,6 +16,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.decomposition import PCA
 from sklearn.pipeline import make_pipeline
 from .preprocess import Preprocessor
+from .utils import keep_torch_threads
 
 # %% auto #0
 __all__ = ['BASELINES', 'stratified_split', 'stratified_kfold', 'classification_metrics', 'clustering_metrics',
@@ -90,6 +91,7 @@ def run_baseline(method: str, adata: ad.AnnData, train_idx, test_idx, label_key:
                 fit_s=fit_s, predict_cells_per_s=len(yte) / max(pred_s, 1e-9), peak_mem_mb=peak / 2**20, predictions=pred)
 
 # %% ../nbs/00b_evaluation.ipynb #58fd12e0
+@keep_torch_threads()  # scanpy's neighbours run numba (00c_utils)
 def leiden_clusters(X, n_neighbors: int = 15, resolution: float = 1.0, seed: int = 0, use_rep: str | None = None) -> np.ndarray:
     "Leiden clusters (igraph flavour) of the kNN graph of a cells x features matrix."
     import scanpy as sc
@@ -98,6 +100,7 @@ def leiden_clusters(X, n_neighbors: int = 15, resolution: float = 1.0, seed: int
     sc.tl.leiden(a, resolution=resolution, random_state=seed, flavor="igraph", n_iterations=2, directed=False)
     return a.obs["leiden"].to_numpy()
 
+@keep_torch_threads()
 def leiden_on_pca(adata: ad.AnnData, n_top_genes: int = 2000, n_pcs: int = 50, seed: int = 0) -> np.ndarray:
     "scanpy's default clustering of raw counts: normalise, log1p, HVGs, scale, PCA, kNN, Leiden."
     import scanpy as sc

@@ -8,11 +8,13 @@ import warnings
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
 from .data import SchybridbertInputError, validate_counts
+from .utils import keep_torch_threads
 
 # %% auto #0
 __all__ = ['normalize_log', 'bin_expression', 'n_tokens', 'BinnedTokens', 'take_rows', 'Preprocessor']
 
 # %% ../nbs/00a_preprocess.ipynb #553d2903
+@keep_torch_threads()  # scanpy's normalize_total runs numba, which resets torch's thread count (00c_utils)
 def normalize_log(X, target_sum: float = 1e4) -> sp.csr_matrix:
     "log1p of counts scaled to `target_sum` per cell, as CSR float32 (scanpy `normalize_total` + `log1p`)."
     import scanpy as sc
@@ -105,6 +107,7 @@ class Preprocessor:
     @property
     def n_tokens(self) -> int: return n_tokens(self.bin_num)
 
+    @keep_torch_threads()  # HVG statistics run numba
     def fit(self, adata: ad.AnnData) -> "Preprocessor":
         "Choose the model genes from the training cells in `adata` (raw counts)."
         import scanpy as sc
