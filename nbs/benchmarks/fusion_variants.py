@@ -1,8 +1,10 @@
 # Run from the repository root: python nbs/benchmarks/fusion_variants.py DATASET results/fusion_variants/DATASET.json (one OpenMP thread: OMP_NUM_THREADS=1)
 """Fusion variants over the same frozen views: per fold, fit SCHybridBERT once, then score on the test cells
-(a) the stacked gate (the package's hybrid), (b) the equal-weight ensemble, (c) temperature-scaled ensemble
+(a) the package's hybrid, (b) the equal-weight ensemble, (c) temperature-scaled ensemble
 (one temperature per view fitted by NLL on the validation cells), (d) pick the best of {gene, cell, ensemble}
-by validation macro-F1, (e) a scalar view weight picked on the validation cells."""
+by validation macro-F1, (e) a scalar view weight picked on the validation cells.
+The results in results/fusion_variants/ were made at commit 755ec41, when the package's hybrid was the stacked gate
+alone; (d) led to the current `stack_fusion`, which also scores each view alone and routes to the best."""
 import sys, json, numpy as np, torch
 from sklearn.metrics import f1_score
 from schybridbert.data import load_dataset
