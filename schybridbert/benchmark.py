@@ -164,8 +164,8 @@ def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 def _dataset_order(names, order=None) -> list[str]:
     "`names` in the order of `order` (default: `list_datasets()`), others after, sorted."
-    order = list(order or list_datasets())
-    return [d for d in order if d in set(names)] + sorted(set(names) - set(order))
+    order, names = list(order or list_datasets()), set(names)
+    return [d for d in order if d in names] + sorted(names - set(order))
 
 def _metric_table(summary: pd.DataFrame, metric: str, order=None) -> str:
     "Datasets x methods, mean ± sd of `metric`; the best mean of each row (to 3 decimals) in bold."

@@ -23,6 +23,7 @@ __all__ = ['AdaptiveFusion', 'HybridModule', 'CellGraph', 'predict_hybrid', 'sta
 # %% ../nbs/05_fusion.ipynb #ce9b5aa4
 class AdaptiveFusion(nn.Module):
     "Per-cell softmax gate over the two views; it weights their class log-probabilities and their embeddings."
+    VIEWS = ("gene", "cell")  # the order of the gate's columns and of `route`
     def __init__(self, gene_dim: int, cell_dim: int, n_classes: int, hidden: int = 64, dropout: float = 0.2):
         super().__init__()
         self.norm_gene, self.norm_cell = nn.LayerNorm(gene_dim), nn.LayerNorm(cell_dim)
@@ -155,14 +156,14 @@ def stack_fusion(module: HybridModule, tokens, graph: CellGraph, y: np.ndarray, 
         alone.append([f1_score(ys[b], logits[tb].argmax(1).cpu().numpy(), average="macro") for logits in inputs[2:]])
     cv = np.mean(curves, 0)  # cv[e]: mean held-out macro-F1 after e epochs; e = 0 is the untrained equal-weight ensemble
     best = int(cv.argmax())
-    scores = dict(gate=float(cv[best]), **dict(zip(("gene", "cell"), np.mean(alone, 0).tolist())))
+    scores = dict(gate=float(cv[best]), **dict(zip(AdaptiveFusion.VIEWS, np.mean(alone, 0).tolist())))
     route = max(scores, key=scores.get)  # the gate comes first, so a tie keeps the fusion of both views
     module.fusion.load_state_dict(init); seed_everything(seed)
     if route == "gate": _train_head(module.fusion, inputs, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed))
-    else: module.fusion.route.fill_(("gene", "cell").index(route)); best = 0
+    else: module.fusion.route.fill_(AdaptiveFusion.VIEWS.index(route)); best = 0
     module.eval()
     return dict(cv_macro_f1=cv.tolist(), epochs=best, best_cv_macro_f1=scores[route], route=route,
-                view_cv_macro_f1=dict(gene=scores["gene"], cell=scores["cell"]))
+                view_cv_macro_f1={v: scores[v] for v in AdaptiveFusion.VIEWS})
 
 def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np.ndarray,
                train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked", head_epochs: int = 200,
