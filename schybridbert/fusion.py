@@ -18,31 +18,36 @@ from .evaluation import stratified_kfold
 from torch_geometric.utils import k_hop_subgraph
 
 # %% auto #0
-__all__ = ['AdaptiveFusion', 'HybridModule', 'CellGraph', 'predict_hybrid', 'stack_fusion', 'fit_hybrid']
+__all__ = ['AdaptiveFusion', 'HybridModule', 'CellGraph', 'predict_hybrid', 'view_log_probs', 'cross_fit', 'stack_fusion',
+           'fit_hybrid']
 
 # %% ../nbs/05_fusion.ipynb #ce9b5aa4
 class AdaptiveFusion(nn.Module):
-    "Per-cell softmax gate over the two views; it weights their class log-probabilities and their embeddings."
+    "Per-cell softmax gate over the two views, read from their class log-probabilities; it weights those and the views' embeddings."
     VIEWS = ("gene", "cell")  # the order of the gate's columns and of `route`
     def __init__(self, gene_dim: int, cell_dim: int, n_classes: int, hidden: int = 64, dropout: float = 0.2):
         super().__init__()
         self.norm_gene, self.norm_cell = nn.LayerNorm(gene_dim), nn.LayerNorm(cell_dim)
-        self.gate = nn.Sequential(nn.Linear(gene_dim + cell_dim + 2 * n_classes, hidden), nn.ReLU(), nn.Dropout(dropout),
-                                  nn.Linear(hidden, 2))
+        self.gate = nn.Sequential(nn.Linear(2 * n_classes, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, 2))
         nn.init.zeros_(self.gate[-1].weight); nn.init.zeros_(self.gate[-1].bias)  # start as the equal-weight ensemble
         self.emb_dim = gene_dim + cell_dim
         # -1: the gate decides per cell; 0 / 1: every cell goes to the gene / cell view (the gate's limits, which
-        # `stack_fusion` picks when one view alone beats the gate on validation cells); a buffer, so checkpoints keep it
+        # `stack_fusion` picks when one view alone beats the gate on held-out cells); a buffer, so checkpoints keep it
         self.register_buffer("route", torch.tensor(-1))
+
+    def mix(self, gene_logits: torch.Tensor, cell_logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        "Fused class scores and gate weights `(n, 2)` for [gene, cell] from the two views' class scores alone."
+        lg, lc = gene_logits.log_softmax(1), cell_logits.log_softmax(1)
+        if self.route < 0: w = self.gate(torch.cat([lg, lc], 1)).softmax(1)
+        else: w = F.one_hot(self.route, 2).to(lg).expand(len(lg), 2)
+        return w[:, :1] * lg + w[:, 1:] * lc, w
 
     def forward(self, gene_emb: torch.Tensor, cell_emb: torch.Tensor, gene_logits: torch.Tensor,
                 cell_logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         "Return (fused class scores, fused embedding, gate weights `(n, 2)` for [gene, cell])."
-        hg, hc = self.norm_gene(gene_emb), self.norm_cell(cell_emb)
-        lg, lc = gene_logits.log_softmax(1), cell_logits.log_softmax(1)
-        if self.route < 0: w = self.gate(torch.cat([hg, hc, lg, lc], 1)).softmax(1)
-        else: w = F.one_hot(self.route, 2).to(hg).expand(len(hg), 2)
-        return w[:, :1] * lg + w[:, 1:] * lc, torch.cat([w[:, :1] * hg, w[:, 1:] * hc], 1), w
+        scores, w = self.mix(gene_logits, cell_logits)
+        return scores, torch.cat([w[:, :1] * self.norm_gene(gene_emb), w[:, 1:] * self.norm_cell(cell_emb)], 1), w
+
 
 # %% ../nbs/05_fusion.ipynb #e9db1d0a
 class HybridModule(nn.Module):
@@ -104,75 +109,88 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
 
 # %% ../nbs/05_fusion.ipynb #e23e0dc6
 @torch.no_grad()
-def _view_outputs(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarray, dev) -> list[torch.Tensor]:
-    "Frozen (eval-mode) [gene embedding, cell embedding, gene logits, cell logits] of graph nodes `idx`: the fusion's inputs."
-    gene = torch.from_numpy(predict_gene_view(module.gene_view, take_rows(tokens, idx), batch_size=64, device=str(dev))[1]).to(dev)
-    module.eval()
-    cell = _cell_embeddings(module, graph.to(dev), torch.as_tensor(idx, device=dev))
-    return [gene, cell, module.gene_view.classify(gene), module.cell_view.classify(cell)]
+def view_log_probs(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarray, device: str = "auto") -> tuple[np.ndarray, np.ndarray]:
+    "Frozen (eval-mode) class log-probabilities (gene view, cell view) of graph nodes `idx`: the fusion's inputs."
+    dev = resolve_device(device); module.to(dev).eval()
+    gene = predict_gene_view(module.gene_view, take_rows(tokens, idx), batch_size=64, device=str(dev))[0]
+    cell = module.cell_view.classify(_cell_embeddings(module, graph.to(dev), torch.as_tensor(idx, device=dev))).log_softmax(1)
+    return np.log(np.clip(gene, 1e-12, None)), cell.cpu().numpy()
+
+def cross_fit(fit_predict, y: np.ndarray, n_folds: int = 2, seed: int = 0) -> np.ndarray:
+    """Out-of-fold outputs for every row of `y`: over `n_folds` stratified folds, `fit_predict(fit_rows, held_rows)`
+    fits on `fit_rows` alone and returns the outputs of `held_rows`, which land in those rows of the result."""
+    out = None
+    for fit_rows, held_rows in stratified_kfold(y, n_folds, seed):
+        pred = np.asarray(fit_predict(fit_rows, held_rows))
+        if out is None: out = np.empty((len(y),) + pred.shape[1:], pred.dtype)
+        out[held_rows] = pred
+    return out
 
 def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_weight, epochs, batch_size, lr, weight_decay,
                 rng, eval_on=None) -> list[float]:
-    """Train `fusion` for `epochs` on its `inputs` (see `_view_outputs`) and labels `y`; with `eval_on=(inputs, y)`,
-    return the macro-F1 there before training and after each epoch."""
+    """Train `fusion`'s gate for `epochs` on `inputs` = [gene log-probs, cell log-probs] and labels `y`; with
+    `eval_on=(inputs, y)`, return the macro-F1 there before training and after each epoch."""
     opt = torch.optim.AdamW(fusion.parameters(), lr=lr, weight_decay=weight_decay)
     ce = nn.CrossEntropyLoss(weight=class_weight)
     target, f1s = torch.as_tensor(y, device=inputs[0].device), []
     def evaluate():
         fusion.eval()
-        with torch.no_grad(): pred = fusion(*eval_on[0])[0].argmax(1).cpu().numpy()
+        with torch.no_grad(): pred = fusion.mix(*eval_on[0])[0].argmax(1).cpu().numpy()
         f1s.append(float(f1_score(eval_on[1], pred, average="macro")))
     if eval_on is not None: evaluate()
     for _ in range(epochs):
         fusion.train()
         for b in torch.from_numpy(rng.permutation(len(y))).split(batch_size):
-            loss = ce(fusion(*[x[b] for x in inputs])[0], target[b])
+            loss = ce(fusion.mix(*[x[b] for x in inputs])[0], target[b])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         if eval_on is not None: evaluate()
     return f1s
 
-def stack_fusion(module: HybridModule, tokens, graph: CellGraph, y: np.ndarray, stack_idx: np.ndarray, *,
+def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_probs: np.ndarray, y: np.ndarray, *,
                  epochs: int = 200, batch_size: int = 64, lr: float = 3e-3, weight_decay: float = 1e-2,
                  class_weight: bool = True, n_splits: int = 5, device: str = "auto", seed: int = 0) -> dict:
-    """Fit `module.fusion` (views frozen) on cells `stack_idx` that no view was trained on. An inner `n_splits`-fold
-    cross-validation over those cells scores the gate after 0 to `epochs` epochs and each view alone (mean macro-F1);
-    the best of the three candidates wins: the gate, refitted for its best epoch count, or a route to one view."""
-    dev = resolve_device(device); module.to(dev)
-    module.fusion.route.fill_(-1)  # the gate decides while it is being scored
-    inputs = _view_outputs(module, tokens, graph, stack_idx, dev)
-    ys = np.asarray(y)[stack_idx]
+    """Fit `fusion` on the views' log-probabilities of cells that those views were not trained on, with labels `y`.
+    An inner `n_splits`-fold cross-validation over those cells scores the gate after 0 to `epochs` epochs and each view
+    alone (mean macro-F1); the best of the three candidates wins: the gate, refitted for its best epoch count, or a
+    route to one view."""
+    dev = resolve_device(device); fusion.to(dev)
+    fusion.route.fill_(-1)  # the gate decides while it is being scored
+    inputs = [torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev) for a in (gene_log_probs, cell_log_probs)]
+    ys = np.asarray(y, dtype=np.int64)
+    n_classes = inputs[0].shape[1]
     n_splits = min(n_splits, int(np.bincount(ys).max()))  # StratifiedKFold needs a class with n_splits cells
     if n_splits < 2:  # one held-out cell per class: nothing to cross-validate, keep the equal-weight ensemble
-        module.eval()
-        return dict(cv_macro_f1=[], epochs=0, best_cv_macro_f1=float("nan"), route="gate", view_cv_macro_f1={})
-    weight = class_weights(ys, module.n_classes).to(dev) if class_weight else None
-    init = copy.deepcopy(module.fusion.state_dict())
+        fusion.eval()
+        return dict(cv_macro_f1=[], epochs=0, best_cv_macro_f1=float("nan"), route="gate", view_cv_macro_f1={}, stack_cells=len(ys))
+    weight = class_weights(ys, n_classes).to(dev) if class_weight else None
+    init = copy.deepcopy(fusion.state_dict())
     curves, alone = [], []
     for k, (a, b) in enumerate(stratified_kfold(ys, n_splits, seed)):
-        module.fusion.load_state_dict(init); seed_everything(seed + k)
+        fusion.load_state_dict(init); seed_everything(seed + k)
         ta, tb = torch.as_tensor(a, device=dev), torch.as_tensor(b, device=dev)
-        curves.append(_train_head(module.fusion, [x[ta] for x in inputs], ys[a], weight, epochs, batch_size, lr,
+        curves.append(_train_head(fusion, [x[ta] for x in inputs], ys[a], weight, epochs, batch_size, lr,
                                   weight_decay, np.random.default_rng(seed + k), eval_on=([x[tb] for x in inputs], ys[b])))
-        alone.append([f1_score(ys[b], logits[tb].argmax(1).cpu().numpy(), average="macro") for logits in inputs[2:]])
+        alone.append([f1_score(ys[b], lp[tb].argmax(1).cpu().numpy(), average="macro") for lp in inputs])
     cv = np.mean(curves, 0)  # cv[e]: mean held-out macro-F1 after e epochs; e = 0 is the untrained equal-weight ensemble
     best = int(cv.argmax())
     scores = dict(gate=float(cv[best]), **dict(zip(AdaptiveFusion.VIEWS, np.mean(alone, 0).tolist())))
     route = max(scores, key=scores.get)  # the gate comes first, so a tie keeps the fusion of both views
-    module.fusion.load_state_dict(init); seed_everything(seed)
-    if route == "gate": _train_head(module.fusion, inputs, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed))
-    else: module.fusion.route.fill_(AdaptiveFusion.VIEWS.index(route)); best = 0
-    module.eval()
+    fusion.load_state_dict(init); seed_everything(seed)
+    if route == "gate": _train_head(fusion, inputs, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed))
+    else: fusion.route.fill_(AdaptiveFusion.VIEWS.index(route)); best = 0
+    fusion.eval()
     return dict(cv_macro_f1=cv.tolist(), epochs=best, best_cv_macro_f1=scores[route], route=route,
-                view_cv_macro_f1={v: scores[v] for v in AdaptiveFusion.VIEWS})
+                view_cv_macro_f1={v: scores[v] for v in AdaptiveFusion.VIEWS}, stack_cells=len(ys))
 
 def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np.ndarray,
-               train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked", head_epochs: int = 200,
-               head_lr: float = 3e-3,
+               train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked",
+               stack_log_probs: tuple[np.ndarray, np.ndarray] | None = None, head_epochs: int = 200, head_lr: float = 3e-3,
                epochs: int = 5, batch_size: int = 16, lr: float = 1e-3, view_lr_scale: float = 0.1, weight_decay: float = 1e-2,
                aux_weight: float = 0.5, class_weight: bool = True, patience: int = 2, device: str = "auto", seed: int = 0,
                progress: bool = True) -> dict:
-    """Fit the fusion. `mode="stacked"`: views frozen, fusion fitted on the validation cells (`stack_fusion`,
-    `head_epochs` at most, learning rate `head_lr`). `mode="joint"`: views + fusion trained together on `train_idx` for `epochs`, early-stopped
+    """Fit the fusion. `mode="stacked"`: views frozen, fusion fitted by `stack_fusion` (`head_epochs` at most, learning
+    rate `head_lr`) on `stack_log_probs`, the (gene, cell) log-probabilities of every cell from cross-fitted copies of
+    the views (see `cross_fit`), when given, else on the frozen views' outputs for the validation cells. `mode="joint"`: views + fusion trained together on `train_idx` for `epochs`, early-stopped
     on the validation cells' fused macro-F1. `train_idx`/`val_idx` are rows of `tokens` = graph nodes."""
     y = np.asarray(y, dtype=np.int64)
     if len(tokens) != graph.n_nodes or len(y) != graph.n_nodes:
@@ -180,9 +198,16 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
     if mode not in ("stacked", "joint"): raise ValueError(f"mode must be 'stacked' or 'joint', got {mode!r}")
     has_val = val_idx is not None and len(val_idx) > 0
     if mode == "stacked":
-        if not has_val: raise ValueError("mode='stacked' fits the fusion on validation cells: give val_idx")
-        return dict(mode=mode, **stack_fusion(module, tokens, graph, y, val_idx, epochs=head_epochs, lr=head_lr,
-                                              weight_decay=weight_decay, class_weight=class_weight, device=device, seed=seed))
+        if stack_log_probs is None and not has_val:
+            raise ValueError("mode='stacked' fits the fusion on cells the views were not trained on: give val_idx or stack_log_probs")
+        gene_lp, cell_lp = stack_log_probs or view_log_probs(module, tokens, graph, val_idx, device)
+        stack_y = y if stack_log_probs is not None else y[val_idx]
+        if len(gene_lp) != len(stack_y) or len(cell_lp) != len(stack_y):
+            raise ValueError(f"stack_log_probs must have one row per cell ({len(stack_y)})")
+        hist = stack_fusion(module.fusion, gene_lp, cell_lp, stack_y, epochs=head_epochs, lr=head_lr, weight_decay=weight_decay,
+                            class_weight=class_weight, device=device, seed=seed)
+        module.eval()
+        return dict(mode=mode, cross_fitted=stack_log_probs is not None, **hist)
     dev = resolve_device(device)
     seed_everything(seed); rng = np.random.default_rng(seed)
     module.to(dev); g = graph.to(dev)

@@ -79,19 +79,24 @@ def _class_weights(y_train: torch.Tensor, n_classes: int, class_weight) -> torch
         return class_weights(y_train.cpu().numpy(), n_classes)  # the gene view's inverse-frequency rule
     return torch.as_tensor(class_weight, dtype=torch.float32)
 
-def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor):
-    if train_mask.shape != (n,) or val_mask.shape != (n,): raise ValueError(f"train_mask and val_mask must have one entry per cell ({n}).")
+def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor | None):
+    if train_mask.shape != (n,) or (val_mask is not None and val_mask.shape != (n,)):
+        raise ValueError(f"train_mask and val_mask must have one entry per cell ({n}).")
+    if not train_mask.any(): raise ValueError("train_mask must select at least one cell.")
+    if val_mask is None: return
     if (train_mask & val_mask).any(): raise ValueError("train_mask and val_mask overlap; validation cells must not be trained on.")
-    if not train_mask.any() or not val_mask.any(): raise ValueError("train_mask and val_mask must each select at least one cell.")
+    if not val_mask.any(): raise ValueError("val_mask must select at least one cell (or be None: no early stopping).")
 
 # %% ../nbs/04_gat.ipynb #e45d9318
 def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y: torch.Tensor,
-                  train_mask: torch.Tensor, val_mask: torch.Tensor, *, edge_weight: torch.Tensor | None = None,
+                  train_mask: torch.Tensor, val_mask: torch.Tensor | None, *, edge_weight: torch.Tensor | None = None,
                   epochs: int = 300, lr: float = 5e-3, weight_decay: float = 5e-4, patience: int = 30,
                   class_weight=None, device: str = "auto", seed: int = 0, progress: bool = True) -> dict:
-    "Train `module` on the labels of `train_mask` cells, early-stopped on `val_mask` macro-F1; returns the history."
+    """Train `module` on the labels of `train_mask` cells, early-stopped on `val_mask` macro-F1; returns the history.
+    With `val_mask=None` every epoch runs and the last weights are kept (as `fit_gene_view` without validation cells)."""
     x, y = torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)
-    train_mask, val_mask = torch.as_tensor(train_mask, dtype=torch.bool), torch.as_tensor(val_mask, dtype=torch.bool)
+    train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
+    val_mask = None if val_mask is None else torch.as_tensor(val_mask, dtype=torch.bool)
     _check_masks(len(x), train_mask, val_mask)
     dev = resolve_device(device); seed_everything(seed)
     n_classes = module.head.out_features
@@ -102,20 +107,23 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
     weight = weight.to(dev) if weight is not None else None
     opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
     stopper, history = EarlyStopping(patience), dict(loss=[], val_macro_f1=[])
-    y_val = y[val_mask].cpu().numpy()
     bar = tqdm(range(epochs), desc="GAT", disable=not progress)
     for epoch in bar:
         module.train(); opt.zero_grad()
         loss = F.cross_entropy(module(x, edge_index, edge_weight)[train_mask], y[train_mask], weight=weight)
         loss.backward(); opt.step()
+        history["loss"].append(loss.item())
+        if val_mask is None: continue
         module.eval()
         with torch.no_grad(): pred = module(x, edge_index, edge_weight)[val_mask].argmax(1).cpu().numpy()
-        f1 = f1_score(y_val, pred, average="macro", zero_division=0)
-        history["loss"].append(loss.item()); history["val_macro_f1"].append(float(f1))
+        f1 = f1_score(y[val_mask].cpu().numpy(), pred, average="macro", zero_division=0)
+        history["val_macro_f1"].append(float(f1))
         bar.set_postfix(loss=f"{loss.item():.3f}", val_f1=f"{f1:.3f}")
         if stopper.step(f1, module, epoch): break
+    if val_mask is None: return dict(history, best_epoch=epochs - 1, best_val_macro_f1=float("nan"))
     stopper.restore(module).eval()
     return dict(history, best_epoch=stopper.best_epoch, best_val_macro_f1=float(stopper.best_score))
+
 
 # %% ../nbs/04_gat.ipynb #14a7e255
 def predict_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor,

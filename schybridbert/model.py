@@ -17,7 +17,8 @@ from .gene_embeddings import gene_embedding_tables
 from .performer import GeneView, fit_gene_view, predict_gene_view, GENE_VIEW_CONFIGS, dist_info, broadcast_state
 from .cell_graph import fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach
 from .gat import CellView, fit_cell_view, predict_cell_view, graph_to_edge_index, add_new_cells, CELL_VIEW_CONFIGS
-from .fusion import HybridModule, CellGraph, fit_hybrid, predict_hybrid
+from .fusion import HybridModule, CellGraph, fit_hybrid, predict_hybrid, cross_fit
+from tqdm import tqdm
 from .utils import resolve_device, seed_everything
 from .reliability import check_fit_resources
 
@@ -33,10 +34,10 @@ def _stage_configs(name: str) -> dict:
 
 CONFIGS = {
     "cpu-small": _stage_configs("cpu-small") | dict(
-        fusion=dict(hidden=64, dropout=0.2, mode="stacked", head_epochs=200, head_lr=3e-3, epochs=4, batch_size=16, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=2),
+        fusion=dict(hidden=64, dropout=0.2, mode="stacked", cross_fit=2, head_epochs=200, head_lr=3e-3, epochs=4, batch_size=16, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=2),
         val_size=0.15, unknown_threshold=0.5),
     "paper": _stage_configs("paper") | dict(
-        fusion=dict(hidden=128, dropout=0.2, mode="stacked", head_epochs=200, head_lr=3e-3, epochs=10, batch_size=2, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=3),
+        fusion=dict(hidden=128, dropout=0.2, mode="stacked", cross_fit=3, head_epochs=200, head_lr=3e-3, epochs=10, batch_size=2, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=3),
         val_size=0.15, unknown_threshold=0.5),
 }
 
@@ -84,6 +85,26 @@ def _attach_graph(ref: CellGraph, features_new: np.ndarray, attach: sp.csr_matri
     graph = CellGraph(torch.cat([ref.x, torch.as_tensor(features_new, dtype=torch.float32)]), edge_index, edge_weight)
     return graph, np.arange(ref.n_nodes, graph.n_nodes)
 
+def _cross_fitted_log_probs(new_gene_view, new_cell_view, tokens, graph: CellGraph, y: np.ndarray, *, n_folds: int,
+                            gene_train: dict, cell_train: dict, device: str, seed: int, progress: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(gene, cell) class log-probabilities of every training cell (graph node), each from fresh copies of the views
+    (`new_gene_view()`, `new_cell_view()`) fitted on the other `n_folds - 1` folds only, with `gene_train`/`cell_train`."""
+    bar = tqdm(total=n_folds, desc="cross-fit", disable=not progress)
+    def fit_predict(fit_rows, held_rows):
+        gene, cell = new_gene_view(), new_cell_view()
+        fit_gene_view(gene, take_rows(tokens, fit_rows), y[fit_rows], device=device, seed=seed, progress=False, **gene_train)
+        fit_mask = torch.zeros(len(y), dtype=torch.bool); fit_mask[fit_rows] = True
+        # held-out cells stay in the graph unlabelled, as validation cells do for the view itself
+        fit_cell_view(cell, graph.x, graph.edge_index, torch.as_tensor(y), fit_mask, None, edge_weight=graph.edge_weight,
+                      device=device, seed=seed, progress=False, **cell_train)
+        probs = np.concatenate([predict_gene_view(gene, take_rows(tokens, held_rows), device=device)[0],
+                                predict_cell_view(cell, graph.x, graph.edge_index, graph.edge_weight, device)[0][held_rows]], 1)
+        bar.update(1)
+        return probs
+    log_probs = np.log(np.clip(cross_fit(fit_predict, y, n_folds, seed), 1e-12, None))
+    bar.close()
+    return np.split(log_probs, 2, axis=1)
+
 # %% ../nbs/06_model.ipynb #8ae84b7e
 class SCHybridBERT:
     "scHybridBERT cell-type annotator: `fit` on labelled AnnData, `predict` on new AnnData."
@@ -112,9 +133,11 @@ class SCHybridBERT:
         gv = cfg["gene_view"]
         tables = gene_embedding_tables(logged, dim=gv["model"]["dim"], seed=seed, **cfg["gene_embeddings"])
         self.timings_["gene_embeddings"] = time.perf_counter() - t; t = time.perf_counter()
-        seed_everything(seed)  # weights are drawn when modules are built: seed right before, so refits in one process agree
-        gene_view = GeneView(logged.n_vars, len(self.classes_), self.preprocessor_.n_tokens,
-                             gene2vec=tables["gene2vec"], node2vec=tables["node2vec"], **gv["model"])
+        def new_gene_view():
+            seed_everything(seed)  # weights are drawn when modules are built: seed right before, so refits in one process agree
+            return GeneView(logged.n_vars, len(self.classes_), self.preprocessor_.n_tokens,
+                            gene2vec=tables["gene2vec"], node2vec=tables["node2vec"], **gv["model"])
+        gene_view = new_gene_view()
         hist_gene = fit_gene_view(gene_view, take_rows(tokens, train_idx), y[train_idx], take_rows(tokens, val_idx), y[val_idx],
                                   device=dev, seed=seed, progress=prog, **gv["train"])
         self.timings_["gene_view"] = time.perf_counter() - t; t = time.perf_counter()
@@ -134,20 +157,29 @@ class SCHybridBERT:
         self.graph_ = CellGraph(_node_features(logged), edge_index, edge_weight)
         self.timings_["cell_graph"] = time.perf_counter() - t; t = time.perf_counter()
         masks = [torch.as_tensor(np.isin(np.arange(len(y)), idx)) for idx in (train_idx, val_idx)]
-        seed_everything(seed); cell_view = CellView(self.graph_.x.shape[1], len(self.classes_), **gat_kw)
+        def new_cell_view():
+            seed_everything(seed); return CellView(self.graph_.x.shape[1], len(self.classes_), **gat_kw)
+        cell_view = new_cell_view()
         hist_cell = fit_cell_view(cell_view, self.graph_.x, self.graph_.edge_index, torch.as_tensor(y), *masks,
                                   edge_weight=self.graph_.edge_weight, device=dev, seed=seed, progress=prog and rank == 0, **gat_train)
         broadcast_state(cell_view, world)
         self.timings_["cell_view"] = time.perf_counter() - t; t = time.perf_counter()
 
         fu = cfg["fusion"]
+        stack_log_probs = None
+        if fu["mode"] == "stacked" and fu["cross_fit"] > 1:  # the copies train for the epochs early stopping chose above
+            stack_log_probs = _cross_fitted_log_probs(
+                new_gene_view, new_cell_view, tokens, self.graph_, y, n_folds=fu["cross_fit"],
+                gene_train=gv["train"] | dict(epochs=hist_gene["best_epoch"] + 1),
+                cell_train=gat_train | dict(epochs=hist_cell["best_epoch"] + 1), device=dev, seed=seed, progress=prog and rank == 0)
+            self.timings_["cross_fit"] = time.perf_counter() - t; t = time.perf_counter()
         # stacked fusion never changes the views, so the views alone are the hybrid's own; joint training needs copies
         self.gene_view_alone_, self.cell_view_alone_ = ((gene_view, cell_view) if fu["mode"] == "stacked"
                                                         else (copy.deepcopy(gene_view), copy.deepcopy(cell_view)))
         seed_everything(seed)
         self.module_ = HybridModule(gene_view, cell_view, len(self.classes_), fu["hidden"], fu["dropout"])
-        hist_hybrid = fit_hybrid(self.module_, tokens, self.graph_, y, train_idx, val_idx, device=dev, seed=seed, progress=prog and rank == 0,
-                                 **{k: v for k, v in fu.items() if k not in ("hidden", "dropout")})
+        hist_hybrid = fit_hybrid(self.module_, tokens, self.graph_, y, train_idx, val_idx, stack_log_probs=stack_log_probs, device=dev,
+                                 seed=seed, progress=prog and rank == 0, **{k: v for k, v in fu.items() if k not in ("hidden", "dropout", "cross_fit")})
         broadcast_state(self.module_, world)  # only the gene view trains data-parallel; the rest runs on every rank
         self.timings_["hybrid"] = time.perf_counter() - t
         self.history_ = dict(gene_view=hist_gene, cell_view=hist_cell, hybrid=hist_hybrid)
@@ -204,7 +236,7 @@ def _predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -
 SCHybridBERT.predict = _predict
 
 # %% ../nbs/06_model.ipynb #37ffddeb
-CHECKPOINT_FORMAT = 3  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route
+CHECKPOINT_FORMAT = 4  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route; 4: the gate reads log-probabilities only
 
 def _module_args(self) -> dict:
     return dict(n_genes=len(self.preprocessor_.genes_), n_classes=len(self.classes_), n_tokens=self.preprocessor_.n_tokens,

@@ -4,13 +4,14 @@
 (one temperature per view fitted by NLL on the validation cells), (d) pick the best of {gene, cell, ensemble}
 by validation macro-F1, (e) a scalar view weight picked on the validation cells.
 The results in results/fusion_variants/ were made at commit 755ec41, when the package's hybrid was the stacked gate
-alone; (d) led to the current `stack_fusion`, which also scores each view alone and routes to the best."""
+alone; (d) led to `stack_fusion` scoring each view alone and routing to the best. Today's hybrid (a) also fits the
+fusion on cross-fitted outputs of every training cell (`fusion.cross_fit`); the variants (b)-(e) use the validation cells."""
 import sys, json, numpy as np, torch
 from sklearn.metrics import f1_score
 from schybridbert.data import load_dataset
 from schybridbert.evaluation import stratified_kfold, stratified_split
 from schybridbert.model import SCHybridBERT, resolve_config, _predict_outputs
-from schybridbert.fusion import _view_outputs
+from schybridbert.fusion import view_log_probs
 dataset, out = sys.argv[1], sys.argv[2]
 cfg = resolve_config(json.load(open("nbs/benchmarks/configs/cpu-small-4ep.json")))
 adata = load_dataset(dataset); labels = adata.obs["cell_type"].astype(str).to_numpy()
@@ -28,9 +29,7 @@ for fold, (tr, te) in enumerate(stratified_kfold(labels, 5, 0)):
     y_tr = np.searchsorted(m.classes_, labels[tr]); y_te = labels[te]
     _, val_idx = stratified_split(labels[tr], cfg["val_size"], 0)
     logged = m.preprocessor_.transform(train, "training data"); tokens = m.preprocessor_.tokens(logged, lazy=True)
-    with torch.no_grad():
-        _, _, gl, cl = _view_outputs(m.module_, tokens, m.graph_, val_idx, torch.device("cpu"))
-        gv, cv = gl.log_softmax(1).numpy(), cl.log_softmax(1).numpy()
+    gv, cv = view_log_probs(m.module_, tokens, m.graph_, val_idx, "cpu")
     yv = y_tr[val_idx]
     o = _predict_outputs(m, test)
     gt, ct = np.log(np.clip(o["gene_probs"], 1e-12, 1)), np.log(np.clip(o["cell_probs"], 1e-12, 1))
