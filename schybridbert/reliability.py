@@ -63,6 +63,8 @@ def fit_memory_breakdown(n_cells: int, n_genes: int, config: str | dict = "cpu-s
                   gene_view=out["gene_view_params"] + out["gene_view_activations"],
                   cell_view=out["vae"] + out["graph"],
                   hybrid=out["gene_view_params"] + out["hybrid_activations"] + out["vae"] // 6)
+    if fu.get("cross_fit", 0) > 1:  # a copy of each view trains while the trained views wait in memory
+        stages["cross_fit"] = stages["gene_view"] + 4 * trainable + out["graph"]
     out["largest_stage"] = max(stages, key=stages.get)
     out["resident"] = out["tokens"] + out["matrices"] + out["gene_tables"]
     out["device_peak"] = max(stages.values())  # what runs on the accelerator, when there is one
