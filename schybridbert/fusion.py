@@ -190,8 +190,9 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
                progress: bool = True) -> dict:
     """Fit the fusion. `mode="stacked"`: views frozen, fusion fitted by `stack_fusion` (`head_epochs` at most, learning
     rate `head_lr`) on `stack_log_probs`, the (gene, cell) log-probabilities of every cell from cross-fitted copies of
-    the views (see `cross_fit`), when given, else on the frozen views' outputs for the validation cells. `mode="joint"`: views + fusion trained together on `train_idx` for `epochs`, early-stopped
-    on the validation cells' fused macro-F1. `train_idx`/`val_idx` are rows of `tokens` = graph nodes."""
+    the views (see `cross_fit`), when given, else on the frozen views' outputs for the validation cells.
+    `mode="joint"`: views + fusion trained together on `train_idx` for `epochs`, early-stopped on the validation
+    cells' fused macro-F1. `train_idx`/`val_idx` are rows of `tokens` = graph nodes."""
     y = np.asarray(y, dtype=np.int64)
     if len(tokens) != graph.n_nodes or len(y) != graph.n_nodes:
         raise ValueError(f"tokens ({len(tokens)}), labels ({len(y)}) and graph nodes ({graph.n_nodes}) must describe the same cells")

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
 import torch
+from tqdm import tqdm
 import schybridbert
 from .data import SchybridbertInputError, validate_counts, validate_labels
 from .preprocess import Preprocessor, take_rows
@@ -18,7 +19,6 @@ from .performer import GeneView, fit_gene_view, predict_gene_view, GENE_VIEW_CON
 from .cell_graph import fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach
 from .gat import CellView, fit_cell_view, predict_cell_view, graph_to_edge_index, add_new_cells, CELL_VIEW_CONFIGS
 from .fusion import HybridModule, CellGraph, fit_hybrid, predict_hybrid, cross_fit
-from tqdm import tqdm
 from .utils import resolve_device, seed_everything
 from .reliability import check_fit_resources
 
