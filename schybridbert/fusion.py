@@ -48,7 +48,6 @@ class AdaptiveFusion(nn.Module):
         scores, w = self.mix(gene_logits, cell_logits)
         return scores, torch.cat([w[:, :1] * self.norm_gene(gene_emb), w[:, 1:] * self.norm_cell(cell_emb)], 1), w
 
-
 # %% ../nbs/05_fusion.ipynb #e9db1d0a
 class HybridModule(nn.Module):
     "scHybridBERT: gene view + cell view + adaptive fusion."

@@ -107,6 +107,7 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
     weight = weight.to(dev) if weight is not None else None
     opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
     stopper, history = EarlyStopping(patience), dict(loss=[], val_macro_f1=[])
+    y_val = None if val_mask is None else y[val_mask].cpu().numpy()
     bar = tqdm(range(epochs), desc="GAT", disable=not progress)
     for epoch in bar:
         module.train(); opt.zero_grad()
@@ -116,14 +117,13 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
         if val_mask is None: continue
         module.eval()
         with torch.no_grad(): pred = module(x, edge_index, edge_weight)[val_mask].argmax(1).cpu().numpy()
-        f1 = f1_score(y[val_mask].cpu().numpy(), pred, average="macro", zero_division=0)
+        f1 = f1_score(y_val, pred, average="macro", zero_division=0)
         history["val_macro_f1"].append(float(f1))
         bar.set_postfix(loss=f"{loss.item():.3f}", val_f1=f"{f1:.3f}")
         if stopper.step(f1, module, epoch): break
     if val_mask is None: return dict(history, best_epoch=epochs - 1, best_val_macro_f1=float("nan"))
     stopper.restore(module).eval()
     return dict(history, best_epoch=stopper.best_epoch, best_val_macro_f1=float(stopper.best_score))
-
 
 # %% ../nbs/04_gat.ipynb #14a7e255
 def predict_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor,
