@@ -18,17 +18,32 @@ from .evaluation import stratified_kfold
 from torch_geometric.utils import k_hop_subgraph
 
 # %% auto #0
-__all__ = ['AdaptiveFusion', 'HybridModule', 'CellGraph', 'predict_hybrid', 'view_log_probs', 'cross_fit', 'stack_fusion',
-           'fit_hybrid']
+__all__ = ['N_GATE_FEATURES', 'gate_features', 'AdaptiveFusion', 'HybridModule', 'CellGraph', 'predict_hybrid', 'view_log_probs',
+           'cross_fit', 'stack_fusion', 'fit_hybrid']
+
+# %% ../nbs/05_fusion.ipynb #95bb8fae
+N_GATE_FEATURES = 9
+
+def gate_features(gene_log_probs: torch.Tensor, cell_log_probs: torch.Tensor) -> torch.Tensor:
+    """What the gate reads, `(n, 9)`; nothing in it names a class. For each view (gene, then cell): its top
+    log-probability, its margin over the runner-up, the entropy of its prediction and the other view's log-probability
+    of its pick; last, 1 where the two views pick the same class."""
+    feats = []
+    for own, other in ((gene_log_probs, cell_log_probs), (cell_log_probs, gene_log_probs)):
+        top2 = own.topk(2, 1).values
+        feats += [top2[:, :1], top2[:, :1] - top2[:, 1:], -(own.exp() * own).sum(1, keepdim=True),
+                  other.gather(1, own.argmax(1, keepdim=True))]
+    feats.append((gene_log_probs.argmax(1) == cell_log_probs.argmax(1)).to(gene_log_probs)[:, None])
+    return torch.cat(feats, 1)
 
 # %% ../nbs/05_fusion.ipynb #ce9b5aa4
 class AdaptiveFusion(nn.Module):
-    "Per-cell softmax gate over the two views, read from their class log-probabilities; it weights those and the views' embeddings."
+    "Per-cell softmax gate over the two views, read from how sure each view is and whether they agree; it weights their log-probabilities and embeddings."
     VIEWS = ("gene", "cell")  # the order of the gate's columns and of `route`
-    def __init__(self, gene_dim: int, cell_dim: int, n_classes: int, hidden: int = 64, dropout: float = 0.2):
+    def __init__(self, gene_dim: int, cell_dim: int, hidden: int = 64, dropout: float = 0.2):
         super().__init__()
         self.norm_gene, self.norm_cell = nn.LayerNorm(gene_dim), nn.LayerNorm(cell_dim)
-        self.gate = nn.Sequential(nn.Linear(2 * n_classes, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, 2))
+        self.gate = nn.Sequential(nn.Linear(N_GATE_FEATURES, hidden), nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, 2))
         nn.init.zeros_(self.gate[-1].weight); nn.init.zeros_(self.gate[-1].bias)  # start as the equal-weight ensemble
         self.emb_dim = gene_dim + cell_dim
         # -1: the gate decides per cell; 0 / 1: every cell goes to the gene / cell view (the gate's limits, which
@@ -38,7 +53,7 @@ class AdaptiveFusion(nn.Module):
     def mix(self, gene_logits: torch.Tensor, cell_logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         "Fused class scores and gate weights `(n, 2)` for [gene, cell] from the two views' class scores alone."
         lg, lc = gene_logits.log_softmax(1), cell_logits.log_softmax(1)
-        if self.route < 0: w = self.gate(torch.cat([lg, lc], 1)).softmax(1)
+        if self.route < 0: w = self.gate(gate_features(lg, lc)).softmax(1)
         else: w = F.one_hot(self.route, 2).to(lg).expand(len(lg), 2)
         return w[:, :1] * lg + w[:, 1:] * lc, w
 
@@ -54,7 +69,7 @@ class HybridModule(nn.Module):
     def __init__(self, gene_view: nn.Module, cell_view: nn.Module, n_classes: int, hidden: int = 64, dropout: float = 0.2):
         super().__init__()
         self.gene_view, self.cell_view, self.n_classes = gene_view, cell_view, n_classes
-        self.fusion = AdaptiveFusion(gene_view.emb_dim, cell_view.emb_dim, n_classes, hidden, dropout)
+        self.fusion = AdaptiveFusion(gene_view.emb_dim, cell_view.emb_dim, hidden, dropout)
 
     def forward(self, tokens: torch.Tensor, cell_emb: torch.Tensor) -> dict:
         "Outputs for a batch: `tokens` (batch, n_genes) and the batch's rows of the cell-view embedding."

@@ -236,7 +236,7 @@ def _predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -
 SCHybridBERT.predict = _predict
 
 # %% ../nbs/06_model.ipynb #37ffddeb
-CHECKPOINT_FORMAT = 4  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route; 4: the gate reads log-probabilities only
+CHECKPOINT_FORMAT = 5  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route; 4: the gate reads log-probabilities only; 5: the gate reads class-free confidence features
 
 def _module_args(self) -> dict:
     return dict(n_genes=len(self.preprocessor_.genes_), n_classes=len(self.classes_), n_tokens=self.preprocessor_.n_tokens,
