@@ -20,6 +20,8 @@ py_versions = '3.9 3.10 3.11 3.12'.split()
 
 requirements = cfg.get('requirements','').split()
 dev_requirements = (cfg.get('dev_requirements') or '').split()
+# optional extras: `pip install schybridbert[docs]` builds the site, `[bench]` adds the peer methods of the benchmark
+extras = {name: (cfg.get(f'{name}_requirements') or '').split() for name in ('docs', 'bench')}
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
 console_scripts = cfg.get('console_scripts','').split()
@@ -37,7 +39,7 @@ setuptools.setup(
     include_package_data = True,
     package_data = {'schybridbert': ['datasets/*.h5ad', 'datasets/*.md', 'datasets/*/*.h5ad', 'datasets/*/*.md', 'benchmarks/*.ipynb']},
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements },
+    extras_require={'dev': dev_requirements, **extras},
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),

@@ -307,6 +307,8 @@ d = { 'settings': { 'branch': 'main',
                                     'schybridbert.utils.EarlyStopping.restore': ( 'utils.html#earlystopping.restore',
                                                                                   'schybridbert/utils.py'),
                                     'schybridbert.utils.EarlyStopping.step': ('utils.html#earlystopping.step', 'schybridbert/utils.py'),
+                                    'schybridbert.utils._current_umask': ('utils.html#_current_umask', 'schybridbert/utils.py'),
+                                    'schybridbert.utils.apply_umask': ('utils.html#apply_umask', 'schybridbert/utils.py'),
                                     'schybridbert.utils.keep_torch_threads': ('utils.html#keep_torch_threads', 'schybridbert/utils.py'),
                                     'schybridbert.utils.resolve_device': ('utils.html#resolve_device', 'schybridbert/utils.py'),
                                     'schybridbert.utils.seed_everything': ('utils.html#seed_everything', 'schybridbert/utils.py')}}}

@@ -6,11 +6,12 @@
 from __future__ import annotations
 import copy, os, random
 from contextlib import contextmanager
+from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['seed_everything', 'resolve_device', 'keep_torch_threads', 'EarlyStopping']
+__all__ = ['seed_everything', 'resolve_device', 'keep_torch_threads', 'apply_umask', 'EarlyStopping']
 
 # %% ../nbs/00c_utils.ipynb #1ee8a7ab
 def seed_everything(seed: int) -> torch.Generator:
@@ -36,6 +37,17 @@ def keep_torch_threads():
     try: yield
     finally:
         if torch.get_num_threads() != n: torch.set_num_threads(n)
+
+# %% ../nbs/00c_utils.ipynb #16edde3c
+def _current_umask() -> int:
+    mask = os.umask(0); os.umask(mask)  # the only portable way to read it
+    return mask
+
+def apply_umask(path: str | os.PathLike) -> None:
+    "Set `path` (recursively for a folder) to the modes a plain create gives under the umask: files 0666, folders 0777, masked."
+    mask, path = _current_umask(), Path(path)
+    for p in [path, *path.rglob("*")] if path.is_dir() else [path]:
+        os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~mask)
 
 # %% ../nbs/00c_utils.ipynb #3ef75bb6
 class EarlyStopping:
