@@ -37,7 +37,8 @@ setuptools.setup(
     url = cfg['git_url'],
     packages = setuptools.find_packages(),
     include_package_data = True,
-    package_data = {'schybridbert': ['datasets/*.h5ad', 'datasets/*.md', 'datasets/*/*.h5ad', 'datasets/*/*.md', 'benchmarks/*.ipynb']},
+    # the wheel bundles pbmc3k only (the demo's data); a checkout's data/ also holds the tests' small sets
+    package_data = {'schybridbert': ['datasets/pbmc3k/*.h5ad', 'datasets/pbmc3k/*.md', 'benchmarks/*.ipynb']},
     install_requires = requirements,
     extras_require={'dev': dev_requirements, **extras},
     dependency_links = cfg.get('dep_links','').split(),

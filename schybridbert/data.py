@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #6e5f57b5
 from __future__ import annotations
-import os, warnings
+import importlib.util, os, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad, h5py
@@ -119,19 +119,18 @@ def validate_labels(adata: ad.AnnData, label_key: str, min_cells: int = 10) -> a
     return adata
 
 # %% ../nbs/00_data.ipynb #f1e250c9
-import schybridbert
-_PACKAGE_DIR = Path(schybridbert.__file__).resolve().parent  # also right when run from the notebook
-_PACKAGE_DATA = _PACKAGE_DIR / "datasets"
+# find_spec locates the package without running its __init__ (right from the notebook too)
+_PACKAGE_DATA = Path(importlib.util.find_spec("schybridbert").origin).resolve().parent / "datasets"
 
 def _data_roots() -> list[Path]:
-    roots = [Path(os.environ["SCHYBRIDBERT_DATA"])] if os.environ.get("SCHYBRIDBERT_DATA") else []
-    repo = _PACKAGE_DIR.parent
-    return roots + [_PACKAGE_DATA, repo / "data", repo.parent / "shared" / "data", Path.cwd() / "data", Path.cwd().parent / "shared" / "data"]
+    "Folders searched for dataset files: those in `$SCHYBRIDBERT_DATA` (`:`-separated), then the package's own data."
+    return [Path(p) for p in os.environ.get("SCHYBRIDBERT_DATA", "").split(os.pathsep) if p] + [_PACKAGE_DATA]
 
 def _find(relpath: str) -> Path:
     for root in _data_roots():
         if (root / relpath).exists(): return root / relpath
-    raise SchybridbertInputError(f"dataset file {relpath} not found under {', '.join(map(str, _data_roots()))}; set SCHYBRIDBERT_DATA to the folder that holds it")
+    raise SchybridbertInputError(f"dataset file {relpath} is not bundled and was not found under {', '.join(map(str, _data_roots()))}; "
+                                 "set SCHYBRIDBERT_DATA to the folder that holds the benchmark datasets")
 
 def _labelled(adata: ad.AnnData, label_key: str, name: str) -> ad.AnnData:
     adata = _as_csr32(adata)
