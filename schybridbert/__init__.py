@@ -7,11 +7,24 @@ __version__ = "0.1.0"
 __all__ = []
 
 # %% ../nbs/10_api.ipynb #21cdec5f
-from .data import SchybridbertInputError, read, load_dataset, list_datasets, validate_counts, validate_labels
-from .preprocess import Preprocessor, normalize_log, bin_expression
-from .gene_embeddings import coexpression_graph, gene2vec_embedding, node2vec_embedding, gene_embedding_tables
-from .cell_graph import VAE, fit_vae, vae_latent, expmah_similarity, expmah_knn, expmah_attach
-from .performer import GeneView
-from .gat import CellView
-from .fusion import AdaptiveFusion, HybridModule
-from .model import SCHybridBERT, cluster, CONFIGS
+import importlib
+
+# %% ../nbs/10_api.ipynb #4c1e2a7b
+_SUBMODULE = {name: module for module, names in {  # public name -> the submodule that defines it
+    "data": ["SchybridbertInputError", "read", "load_dataset", "list_datasets", "validate_counts", "validate_labels"],
+    "utils": ["configure_threads"],
+    "preprocess": ["Preprocessor", "normalize_log", "bin_expression"],
+    "gene_embeddings": ["coexpression_graph", "gene2vec_embedding", "node2vec_embedding", "gene_embedding_tables"],
+    "cell_graph": ["VAE", "fit_vae", "vae_latent", "expmah_similarity", "expmah_knn", "expmah_attach"],
+    "performer": ["GeneView"], "gat": ["CellView"], "fusion": ["AdaptiveFusion", "HybridModule"],
+    "model": ["SCHybridBERT", "cluster", "CONFIGS"]}.items() for name in names}
+__all__ = list(_SUBMODULE)  # nbdev's generated list above holds only names defined in this file
+
+def __getattr__(name: str):
+    "Import the submodule that defines `name` on first use."
+    if name not in _SUBMODULE: raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_SUBMODULE[name]}"), name)
+    globals()[name] = value  # later uses skip __getattr__
+    return value
+
+def __dir__() -> list[str]: return sorted(set(globals()) | set(_SUBMODULE))
