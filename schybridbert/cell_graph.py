@@ -10,8 +10,8 @@ import scipy.sparse as sp
 import torch
 from torch import nn
 import torch.nn.functional as F
-from tqdm.auto import tqdm
 from .utils import seed_everything, resolve_device, EarlyStopping, keep_torch_threads
+from .performer import progress_bar
 
 # %% auto #0
 __all__ = ['VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_scale', 'expmah_similarity', 'expmah_knn', 'expmah_attach']
@@ -72,8 +72,8 @@ def _val_mse(vae: VAE, X, batch_size: int, device: torch.device) -> float:
 # %% ../nbs/03_cell_graph.ipynb #2d7546fe
 def fit_vae(X, latent_dim: int = 32, hidden: int = 256, epochs: int = 200, batch_size: int = 128,
             lr: float = 1e-3, alpha: float = 0.99, seed: int = 0, device: str = "auto", progress: bool = True,
-            X_val=None, val_frac: float = 0.1, patience: int = 10) -> VAE:
-    "Train a `VAE` on log-normalised training cells `X` (dense or CSR, cells x genes), early-stopped on held-out cells."
+            X_val=None, val_frac: float = 0.1, patience: int = 10, desc: str = "VAE") -> VAE:
+    "Train a `VAE` on log-normalised training cells `X` (dense or CSR, cells x genes), early-stopped on held-out cells; `progress` shows a bar named `desc` over epochs."
     if X.shape[0] < 2: raise ValueError(f"fit_vae needs at least 2 cells, got {X.shape[0]}.")
     dev, gen = resolve_device(device), seed_everything(seed)
     if X_val is None:
@@ -83,17 +83,17 @@ def fit_vae(X, latent_dim: int = 32, hidden: int = 256, epochs: int = 200, batch
     vae = VAE(X.shape[1], latent_dim, hidden).to(dev)
     opt = torch.optim.Adam(vae.parameters(), lr=lr)
     stopper = EarlyStopping(patience)
-    bar = tqdm(range(epochs), desc="VAE", disable=not progress)
-    for epoch in bar:
-        vae.train()
-        for idx in torch.randperm(X.shape[0], generator=gen).split(batch_size):
-            xb = _dense_rows(X, idx.numpy()).to(dev)
-            recon, mu, logvar = vae(xb)
-            loss = vae_loss(recon, xb, mu, logvar, alpha)
-            opt.zero_grad(); loss.backward(); opt.step()
-        val = _val_mse(vae, X_val, 1024, dev)
-        bar.set_postfix(val_mse=f"{val:.4f}")
-        if stopper.step(-val, vae, epoch): break
+    with progress_bar(epochs, desc, progress) as bar:
+        for epoch in range(epochs):
+            vae.train()
+            for idx in torch.randperm(X.shape[0], generator=gen).split(batch_size):
+                xb = _dense_rows(X, idx.numpy()).to(dev)
+                recon, mu, logvar = vae(xb)
+                loss = vae_loss(recon, xb, mu, logvar, alpha)
+                opt.zero_grad(); loss.backward(); opt.step()
+            val = _val_mse(vae, X_val, 1024, dev)
+            bar.set_postfix(val_mse=f"{val:.4f}", refresh=False); bar.update(1)
+            if stopper.step(-val, vae, epoch): break
     return stopper.restore(vae).eval()
 
 # %% ../nbs/03_cell_graph.ipynb #ca8b2056

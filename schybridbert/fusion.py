@@ -10,9 +10,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from sklearn.metrics import f1_score
-from tqdm import tqdm
 from .utils import seed_everything, resolve_device, EarlyStopping
-from .performer import class_weights, predict_gene_view
+from .performer import class_weights, predict_gene_view, progress_bar
 from .preprocess import take_rows
 from .evaluation import stratified_kfold
 from torch_geometric.utils import k_hop_subgraph
@@ -107,18 +106,20 @@ def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor
 # %% ../nbs/05_fusion.ipynb #f4a9c9e8
 @torch.inference_mode()
 def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, node_idx: np.ndarray,
-                   batch_size: int = 64, device: str = "auto") -> dict:
-    "Fused probabilities, embedding and gate, plus each view's probabilities, for graph nodes `node_idx` (rows of `tokens`)."
+                   batch_size: int = 64, device: str = "auto", progress: bool = False) -> dict:
+    "Fused probabilities, embedding and gate, plus each view's probabilities, for graph nodes `node_idx` (rows of `tokens`); `progress` shows a bar over cells."
     dev = resolve_device(device)
     module.to(dev).eval()
     cell_emb = _cell_embeddings(module, graph.to(dev))  # one full-graph pass serves every batch at inference
     out = {k: [] for k in ("probs", "embedding", "gate", "gene_probs", "cell_probs")}
-    for start in range(0, len(node_idx), batch_size):
-        rows = np.arange(start, min(start + batch_size, len(node_idx)))
-        r = module(torch.from_numpy(np.ascontiguousarray(tokens[rows])).long().to(dev), cell_emb[torch.as_tensor(node_idx[rows], device=dev)])
-        for k, src in (("probs", r["logits"]), ("gene_probs", r["gene_logits"]), ("cell_probs", r["cell_logits"])):
-            out[k].append(src.float().softmax(1).cpu())
-        out["embedding"].append(r["embedding"].cpu()); out["gate"].append(r["gate"].cpu())
+    with progress_bar(len(node_idx), "predict: gene view + fusion", progress) as bar:
+        for start in range(0, len(node_idx), batch_size):
+            rows = np.arange(start, min(start + batch_size, len(node_idx)))
+            r = module(torch.from_numpy(np.ascontiguousarray(tokens[rows])).long().to(dev), cell_emb[torch.as_tensor(node_idx[rows], device=dev)])
+            for k, src in (("probs", r["logits"]), ("gene_probs", r["gene_logits"]), ("cell_probs", r["cell_logits"])):
+                out[k].append(src.float().softmax(1).cpu())
+            out["embedding"].append(r["embedding"].cpu()); out["gate"].append(r["gate"].cpu())
+            bar.update(len(rows))
     return {k: torch.cat(v).numpy() for k, v in out.items()}
 
 # %% ../nbs/05_fusion.ipynb #e23e0dc6
@@ -141,9 +142,9 @@ def cross_fit(fit_predict, y: np.ndarray, n_folds: int = 2, seed: int = 0) -> np
     return out
 
 def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_weight, epochs, batch_size, lr, weight_decay,
-                rng, eval_on=None) -> list[float]:
+                rng, eval_on=None, bar=None) -> list[float]:
     """Train `fusion`'s gate for `epochs` on `inputs` = [gene log-probs, cell log-probs] and labels `y`; with
-    `eval_on=(inputs, y)`, return the macro-F1 there before training and after each epoch."""
+    `eval_on=(inputs, y)`, return the macro-F1 there before training and after each epoch. `bar` counts the epochs."""
     opt = torch.optim.AdamW(fusion.parameters(), lr=lr, weight_decay=weight_decay)
     ce = nn.CrossEntropyLoss(weight=class_weight)
     target, f1s = torch.as_tensor(y, device=inputs[0].device), []
@@ -158,15 +159,16 @@ def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_wei
             loss = ce(fusion.mix(*[x[b] for x in inputs])[0], target[b])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         if eval_on is not None: evaluate()
+        if bar is not None: bar.update(1)
     return f1s
 
 def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_probs: np.ndarray, y: np.ndarray, *,
                  epochs: int = 200, batch_size: int = 64, lr: float = 3e-3, weight_decay: float = 1e-2,
-                 class_weight: bool = True, n_splits: int = 5, device: str = "auto", seed: int = 0) -> dict:
+                 class_weight: bool = True, n_splits: int = 5, device: str = "auto", seed: int = 0, progress: bool = False) -> dict:
     """Fit `fusion` on the views' log-probabilities of cells that those views were not trained on, with labels `y`.
     An inner `n_splits`-fold cross-validation over those cells scores the gate after 0 to `epochs` epochs and each view
     alone (mean macro-F1); the best of the three candidates wins: the gate, refitted for its best epoch count, or a
-    route to one view."""
+    route to one view. `progress` shows a bar over the epochs of the inner folds and of the refit."""
     dev = resolve_device(device); fusion.to(dev)
     fusion.route.fill_(-1)  # the gate decides while it is being scored
     inputs = [torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev) for a in (gene_log_probs, cell_log_probs)]
@@ -179,18 +181,21 @@ def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_pr
     weight = class_weights(ys, n_classes).to(dev) if class_weight else None
     init = copy.deepcopy(fusion.state_dict())
     curves, alone = [], []
-    for k, (a, b) in enumerate(stratified_kfold(ys, n_splits, seed)):
-        fusion.load_state_dict(init); seed_everything(seed + k)
-        ta, tb = torch.as_tensor(a, device=dev), torch.as_tensor(b, device=dev)
-        curves.append(_train_head(fusion, [x[ta] for x in inputs], ys[a], weight, epochs, batch_size, lr,
-                                  weight_decay, np.random.default_rng(seed + k), eval_on=([x[tb] for x in inputs], ys[b])))
-        alone.append([f1_score(ys[b], lp[tb].argmax(1).cpu().numpy(), average="macro") for lp in inputs])
+    with progress_bar(n_splits * epochs, "fusion: inner CV", progress) as bar:
+        for k, (a, b) in enumerate(stratified_kfold(ys, n_splits, seed)):
+            fusion.load_state_dict(init); seed_everything(seed + k)
+            ta, tb = torch.as_tensor(a, device=dev), torch.as_tensor(b, device=dev)
+            curves.append(_train_head(fusion, [x[ta] for x in inputs], ys[a], weight, epochs, batch_size, lr, weight_decay,
+                                      np.random.default_rng(seed + k), eval_on=([x[tb] for x in inputs], ys[b]), bar=bar))
+            alone.append([f1_score(ys[b], lp[tb].argmax(1).cpu().numpy(), average="macro") for lp in inputs])
     cv = np.mean(curves, 0)  # cv[e]: mean held-out macro-F1 after e epochs; e = 0 is the untrained equal-weight ensemble
     best = int(cv.argmax())
     scores = dict(gate=float(cv[best]), **dict(zip(AdaptiveFusion.VIEWS, np.mean(alone, 0).tolist())))
     route = max(scores, key=scores.get)  # the gate comes first, so a tie keeps the fusion of both views
     fusion.load_state_dict(init); seed_everything(seed)
-    if route == "gate": _train_head(fusion, inputs, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed))
+    if route == "gate":
+        with progress_bar(best, "fusion: refit", progress and best > 0) as bar:
+            _train_head(fusion, inputs, ys, weight, best, batch_size, lr, weight_decay, np.random.default_rng(seed), bar=bar)
     else: fusion.route.fill_(AdaptiveFusion.VIEWS.index(route)); best = 0
     fusion.eval()
     return dict(cv_macro_f1=cv.tolist(), epochs=best, best_cv_macro_f1=scores[route], route=route,
@@ -220,7 +225,7 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
         if len(gene_lp) != len(stack_y) or len(cell_lp) != len(stack_y):
             raise ValueError(f"stack_log_probs must have one row per cell ({len(stack_y)})")
         hist = stack_fusion(module.fusion, gene_lp, cell_lp, stack_y, epochs=head_epochs, lr=head_lr, weight_decay=weight_decay,
-                            class_weight=class_weight, device=device, seed=seed)
+                            class_weight=class_weight, device=device, seed=seed, progress=progress)
         module.eval()
         return dict(mode=mode, cross_fitted=stack_log_probs is not None, **hist)
     dev = resolve_device(device)
@@ -233,7 +238,7 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
     stopper = EarlyStopping(patience)
     hist = dict(mode=mode, train_loss=[], val_macro_f1=[], best_epoch=epochs - 1)
     n_batches = -(-len(train_idx) // batch_size)
-    with tqdm(total=epochs * n_batches, disable=not progress, desc="hybrid", mininterval=5) as bar:
+    with progress_bar(epochs * n_batches, "fusion: joint training", progress) as bar:
         for epoch in range(epochs):
             module.train(); total = 0.
             for b in np.array_split(rng.permutation(train_idx), n_batches):
@@ -247,7 +252,7 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
             if not has_val: continue
             pred = predict_hybrid(module, take_rows(tokens, val_idx), graph, val_idx, device=str(dev))["probs"].argmax(1)
             f1 = float(f1_score(y[val_idx], pred, average="macro")); hist["val_macro_f1"].append(f1)
-            bar.set_postfix(epoch=epoch, val_f1=f"{f1:.3f}")
+            bar.set_postfix(epoch=epoch, val_f1=f"{f1:.3f}", refresh=False)
             if stopper.step(f1, module, epoch): break
     if has_val: stopper.restore(module); hist["best_epoch"] = stopper.best_epoch
     return hist

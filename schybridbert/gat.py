@@ -11,9 +11,8 @@ from torch import nn
 import torch.nn.functional as F
 from torch_geometric.nn import GATConv
 from sklearn.metrics import f1_score
-from tqdm.auto import tqdm
 from .utils import seed_everything, resolve_device, EarlyStopping
-from .performer import class_weights
+from .performer import class_weights, progress_bar
 
 
 # %% auto #0
@@ -91,9 +90,10 @@ def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor | None
 def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y: torch.Tensor,
                   train_mask: torch.Tensor, val_mask: torch.Tensor | None, *, edge_weight: torch.Tensor | None = None,
                   epochs: int = 300, lr: float = 5e-3, weight_decay: float = 5e-4, patience: int = 30,
-                  class_weight=None, device: str = "auto", seed: int = 0, progress: bool = True) -> dict:
+                  class_weight=None, device: str = "auto", seed: int = 0, progress: bool = True, desc: str = "GAT") -> dict:
     """Train `module` on the labels of `train_mask` cells, early-stopped on `val_mask` macro-F1; returns the history.
-    With `val_mask=None` every epoch runs and the last weights are kept (as `fit_gene_view` without validation cells)."""
+    With `val_mask=None` every epoch runs and the last weights are kept (as `fit_gene_view` without validation cells).
+    `progress` shows a bar named `desc` over epochs."""
     x, y = torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)
     train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
     val_mask = None if val_mask is None else torch.as_tensor(val_mask, dtype=torch.bool)
@@ -108,19 +108,19 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
     opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
     stopper, history = EarlyStopping(patience), dict(loss=[], val_macro_f1=[])
     y_val = None if val_mask is None else y[val_mask].cpu().numpy()
-    bar = tqdm(range(epochs), desc="GAT", disable=not progress)
-    for epoch in bar:
-        module.train(); opt.zero_grad()
-        loss = F.cross_entropy(module(x, edge_index, edge_weight)[train_mask], y[train_mask], weight=weight)
-        loss.backward(); opt.step()
-        history["loss"].append(loss.item())
-        if val_mask is None: continue
-        module.eval()
-        with torch.no_grad(): pred = module(x, edge_index, edge_weight)[val_mask].argmax(1).cpu().numpy()
-        f1 = f1_score(y_val, pred, average="macro", zero_division=0)
-        history["val_macro_f1"].append(float(f1))
-        bar.set_postfix(loss=f"{loss.item():.3f}", val_f1=f"{f1:.3f}")
-        if stopper.step(f1, module, epoch): break
+    with progress_bar(epochs, desc, progress) as bar:
+        for epoch in range(epochs):
+            module.train(); opt.zero_grad()
+            loss = F.cross_entropy(module(x, edge_index, edge_weight)[train_mask], y[train_mask], weight=weight)
+            loss.backward(); opt.step()
+            history["loss"].append(loss.item()); bar.update(1)
+            if val_mask is None: continue
+            module.eval()
+            with torch.no_grad(): pred = module(x, edge_index, edge_weight)[val_mask].argmax(1).cpu().numpy()
+            f1 = f1_score(y_val, pred, average="macro", zero_division=0)
+            history["val_macro_f1"].append(float(f1))
+            bar.set_postfix(loss=f"{loss.item():.3f}", val_f1=f"{f1:.3f}", refresh=False)
+            if stopper.step(f1, module, epoch): break
     if val_mask is None: return dict(history, best_epoch=epochs - 1, best_val_macro_f1=float("nan"))
     stopper.restore(module).eval()
     return dict(history, best_epoch=stopper.best_epoch, best_val_macro_f1=float(stopper.best_score))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_performer.ipynb #54e5e7bd
 from __future__ import annotations
-import contextlib, os, time
+import contextlib, os, sys, time
 import numpy as np
 import torch
 import torch.distributed as dist
@@ -17,7 +17,8 @@ from .utils import seed_everything, resolve_device, EarlyStopping
 from .preprocess import take_rows
 
 # %% auto #0
-__all__ = ['GENE_VIEW_CONFIGS', 'GeneView', 'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state', 'fit_gene_view']
+__all__ = ['GENE_VIEW_CONFIGS', 'GeneView', 'progress_bar', 'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state',
+           'fit_gene_view']
 
 # %% ../nbs/02_performer.ipynb #86b9b2ed
 def _gene_table(table: np.ndarray | None, n_genes: int, dim: int, trainable: bool, name: str) -> nn.Embedding:
@@ -97,18 +98,24 @@ def _autocast(device: torch.device, bf16: bool):
     "bf16 autocast on `device` when asked (a no-op context otherwise)."
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16)
 
+# %% ../nbs/02_performer.ipynb #d75c2648
+def progress_bar(total: int, desc: str, enabled: bool = True) -> tqdm:
+    "A tqdm bar over `total` steps named `desc` on stderr, redrawn at most every 1 s at a terminal and every 10 s in a log; silent unless `enabled`."
+    return tqdm(total=total, desc=desc, disable=not enabled, file=sys.stderr, mininterval=1 if sys.stderr.isatty() else 10)
+
 # %% ../nbs/02_performer.ipynb #80b6c9f6
 def predict_gene_view(module: GeneView, tokens: np.ndarray, batch_size: int = 16, device: str = "auto",
-                      bf16: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                      bf16: bool = False, progress: bool = False, desc: str = "gene view: predict") -> tuple[np.ndarray, np.ndarray]:
     "Class probabilities `(n_cells, n_classes)` and cell embeddings `(n_cells, emb_dim)`, computed in batches."
     _check_tokens(module, tokens, None, "tokens")
     dev = resolve_device(device)
     module.to(dev).eval()
     probs, embs = [], []
-    with torch.inference_mode(), _autocast(dev, bf16):
+    with torch.inference_mode(), _autocast(dev, bf16), progress_bar(len(tokens), desc, progress) as bar:
         for start in range(0, len(tokens), batch_size):
             emb = module.embed(_batch(tokens, np.arange(start, min(start + batch_size, len(tokens))), dev))
             probs.append(module.classify(emb).float().softmax(-1).cpu()); embs.append(emb.float().cpu())
+            bar.update(len(emb))
     return torch.cat(probs).numpy(), torch.cat(embs).numpy()
 
 # %% ../nbs/02_performer.ipynb #96df6bd6
@@ -186,11 +193,12 @@ def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarra
                   tokens_val: np.ndarray | None = None, y_val: np.ndarray | None = None, *,
                   epochs: int = 10, batch_size: int = 8, lr: float = 1e-3, weight_decay: float = 1e-2,
                   class_weight: bool = True, patience: int = 3, grad_accum: int = 4, device: str = "auto",
-                  seed: int = 0, bf16: bool = False, progress: bool = True) -> dict:
+                  seed: int = 0, bf16: bool = False, progress: bool = True, desc: str = "gene view") -> dict:
     """Train `module` with AdamW on integer labels; early-stop on validation macro-F1 and restore the best epoch.
     Without validation cells every epoch runs and the last weights are kept. Tokens may be arrays or `BinnedTokens`.
     Under an initialised `torch.distributed` process group (torchrun) it trains data-parallel with DDP: `batch_size` is
-    the global batch, split across ranks, and every rank returns the same weights and history."""
+    the global batch, split across ranks, and every rank returns the same weights and history. `progress` shows a bar
+    named `desc` over the training batches."""
     if (tokens_val is None) != (y_val is None): raise ValueError("give both tokens_val and y_val, or neither.")
     if batch_size < 1 or grad_accum < 1: raise ValueError("batch_size and grad_accum must be at least 1.")
     y_train = np.asarray(y_train, dtype=np.int64)
@@ -211,7 +219,7 @@ def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarra
     stopper = EarlyStopping(patience)
     hist = dict(train_loss=[], val_accuracy=[], val_macro_f1=[], epoch_seconds=[], best_epoch=epochs - 1, world_size=world)
     n_batches = -(-len(tokens_train) // batch_size)
-    with tqdm(total=epochs * n_batches, disable=not progress or rank != 0, desc="gene view", mininterval=5) as bar:
+    with progress_bar(epochs * n_batches, desc, progress and rank == 0) as bar:
         for epoch in range(epochs):
             t0 = time.perf_counter()
             total = _train_epoch(net, tokens_train, y_train, rng.permutation(len(tokens_train)), weight, opt,
@@ -222,7 +230,7 @@ def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarra
             pred = _val_predictions(module, tokens_val, batch_size, dev, bf16, rank, world)
             f1 = f1_score(y_val, pred, average="macro")
             hist["val_accuracy"].append(float((pred == y_val).mean())); hist["val_macro_f1"].append(float(f1))
-            bar.set_postfix(epoch=epoch, loss=f"{hist['train_loss'][-1]:.3f}", val_f1=f"{f1:.3f}")
+            bar.set_postfix(epoch=epoch, loss=f"{hist['train_loss'][-1]:.3f}", val_f1=f"{f1:.3f}", refresh=False)
             if stopper.step(f1, module, epoch): break
     if tokens_val is not None: stopper.restore(module); hist["best_epoch"] = stopper.best_epoch
     broadcast_state(module, world)
