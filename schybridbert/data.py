@@ -10,11 +10,10 @@ import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad, h5py
 
 # %% auto #0
-__all__ = ['DATASETS', 'SchybridbertInputError', 'read', 'validate_counts', 'validate_labels', 'list_datasets', 'load_dataset']
+__all__ = ['DATASETS', 'read', 'validate_counts', 'validate_labels', 'list_datasets', 'load_dataset']
 
 # %% ../nbs/00_data.ipynb #cb3af810
-class SchybridbertInputError(ValueError):
-    "Bad input data or arguments: the message says what is wrong and how to fix it."
+from .utils import SchybridbertInputError
 
 # %% ../nbs/00_data.ipynb #93486aed
 def _as_csr32(adata: ad.AnnData) -> ad.AnnData:
