@@ -4,8 +4,10 @@
 
 # %% ../nbs/06_model.ipynb #1a9d2405
 from __future__ import annotations
-import copy, json, os, shutil, tempfile, time, warnings
+import copy, json, os, shutil, sys, tempfile, time, warnings
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
 import torch
@@ -19,11 +21,12 @@ from .performer import GeneView, fit_gene_view, predict_gene_view, GENE_VIEW_CON
 from .cell_graph import fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach
 from .gat import CellView, fit_cell_view, predict_cell_view, graph_to_edge_index, add_new_cells, CELL_VIEW_CONFIGS
 from .fusion import HybridModule, CellGraph, fit_hybrid, predict_hybrid, cross_fit
-from .utils import resolve_device, seed_everything
-from .reliability import check_fit_resources
+from .utils import resolve_device, seed_everything, apply_umask
+from .reliability import check_fit_resources, _nb_features
 
 # %% auto #0
-__all__ = ['CONFIGS', 'CHECKPOINT_FORMAT', 'cell_view_settings', 'resolve_config', 'SCHybridBERT', 'cluster']
+__all__ = ['CONFIGS', 'REFERENCE_GFLOPS', 'GPU_SPEED', 'CHECKPOINT_FORMAT', 'cell_view_settings', 'resolve_config',
+           'gene_view_flops', 'estimate_fit_seconds', 'machine_speed', 'SCHybridBERT', 'cluster']
 
 # %% ../nbs/06_model.ipynb #6a77fbef
 def _stage_configs(name: str) -> dict:
@@ -73,6 +76,111 @@ def resolve_config(config: str | dict = "cpu-small") -> dict:
     config = dict(config); base = config.pop("base", "cpu-small")
     return _merge(resolve_config(base), config)
 
+# %% ../nbs/06_model.ipynb #690070d1
+def _duration(seconds: float) -> str:
+    "Elapsed time for people: `4.2 s`, `48 s`, `6 min 5 s`, `2 h 3 min`."
+    if seconds < 10: return f"{seconds:.1f} s"
+    if seconds < 120: return f"{seconds:.0f} s"
+    if seconds < 7200: return f"{seconds // 60:.0f} min {seconds % 60:.0f} s"
+    return f"{seconds // 3600:.0f} h {seconds % 3600 // 60:.0f} min"
+
+def _about(seconds: float) -> str:
+    "A rough duration: `~40 s`, `~6 min`, `~2.5 h`."
+    if seconds < 90: return f"~{max(10, round(seconds, -1)):.0f} s"
+    if seconds < 5400: return f"~{seconds / 60:.0f} min"
+    return f"~{seconds / 3600:.1f} h"
+
+class _StageLog:
+    "Times the stages of one `fit`, `predict` or `save` (`task`) and, when `enabled`, says on stderr when each ends."
+    def __init__(self, task: str, enabled: bool = True):
+        self.task, self.enabled, self.timings = task, enabled, {}
+
+    def say(self, message: str):
+        "Write `schybridbert <task>: <message>` on stderr (between progress bars), unless disabled."
+        if self.enabled: tqdm.write(f"schybridbert {self.task}: {message}", file=sys.stderr)
+
+    @contextmanager
+    def stage(self, name: str, key: str | None = None):
+        """Time the block as stage `name`, into `timings[key]` when `key` is given; the block gets an object with its
+        `start` time and may set its `note`, shown in brackets after the elapsed time. A stage that raises prints nothing."""
+        info = SimpleNamespace(note="", start=time.perf_counter())
+        yield info
+        seconds = time.perf_counter() - info.start
+        if key is not None: self.timings[key] = seconds
+        self.say(f"{name} done in {_duration(seconds)}" + (f" ({info.note})" if info.note else ""))
+
+# %% ../nbs/06_model.ipynb #cba89ff5
+REFERENCE_GFLOPS = 106.  # fp32 1,024 x 1,024 matrix products per second on one thread of the development machine (212 on its two)
+GPU_SPEED = 15.  # a GPU's speed over the reference for the gene view (results/gpu: H100, batch 8)
+_COST = dict(  # reference seconds, calibrated as the prose above says
+    gene_step=8e-3,  # per optimiser step of the gene view beyond its FLOPs (batch binning, Python, optimiser)
+    gene_train=7.6e-11, gene_predict=2.5e-11,  # per forward FLOP of a trained / a predicted cell
+    embeddings=2.3,  # gene2vec + node2vec at 1,000 genes, dim 64
+    coexpression=5.6e-11,  # per cell x gene^2
+    dense=2.6e-11,  # per FLOP of the VAE's forward + backward
+    gat=1e-10,  # per first-layer FLOP of a GAT epoch (forward, backward and the validation forward)
+    epoch=1e-2,  # per VAE / GAT epoch: validation, early stopping's copy of the weights
+    knn_exact=2.3e-8, knn_nndescent=6e-4,  # per cell pair (exact) / per cell (nndescent)
+    head_step=5e-4, head_eval=2e-3,  # per step and per held-out scoring of the stacked fusion's gate
+    early_stop_epochs=40, gat_copy_epochs=10)  # epochs the VAE and GAT typically run; GAT copies train for best + 1
+
+def gene_view_flops(n_genes: int, model: dict, n_classes: int = 20) -> float:
+    "Forward FLOPs of the gene view for one cell: projections, feed-forward, FAVOR+ features and head (matrix products)."
+    dim, heads, dh = model["dim"], model["heads"], model["dim_head"]
+    per_token_layer = 8 * dim * heads * dh + 16 * dim * dim + 8 * heads * _nb_features(model) * dh
+    dims = [n_genes if model.get("head", "scbert") == "scbert" else dim, *model["head_dims"], n_classes]
+    return float(n_genes * model["depth"] * per_token_layer + 2 * n_genes * dim + 2 * sum(a * b for a, b in zip(dims[:-1], dims[1:])))
+
+# %% ../nbs/06_model.ipynb #f1fd77c7
+def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict = "cpu-small", n_classes: int = 20,
+                         speed: float = 1.0, gene_view_epochs: int | None = None, cross_fit_epochs: int | None = None) -> dict:
+    """Expected seconds of each stage of `SCHybridBERT.fit` on `n_cells` x `n_genes` (model genes) with `config`, on a
+    machine `speed` times the reference (`machine_speed`), plus `total`. The gene view runs `gene_view_epochs` (default:
+    all) and its cross-fitting copies `cross_fit_epochs` (default: as many)."""
+    cfg, c = resolve_config(config), _COST
+    model, train, fu = cfg["gene_view"]["model"], cfg["gene_view"]["train"], cfg["fusion"]
+    vae, _, gat, gat_train = cell_view_settings(cfg["cell_view"])
+    n, g = n_cells, n_genes
+    n_val = int(round(n * cfg["val_size"])); n_fit = n - n_val
+    flops = gene_view_flops(g, model, n_classes)
+    train_cell = lambda batch: c["gene_train"] * flops + c["gene_step"] / batch
+    predict_cell = c["gene_predict"] * flops + c["gene_step"] / (3 * train["batch_size"])
+    epochs = gene_view_epochs or train["epochs"]
+    gat_cell = c["gat"] * 8 * g * gat.get("hidden", 32) * gat.get("heads", 4)
+    gat_epochs = min(gat_train.get("epochs", 300), c["early_stop_epochs"])
+    vae_epochs = min(vae.get("epochs", 200), c["early_stop_epochs"])
+    out = dict(
+        preprocess=0.3 + 4e-5 * n,
+        gene_embeddings=c["embeddings"] * g / 1000 * model["dim"] / 64 + c["coexpression"] * n * g * g,
+        gene_view=epochs * (n_fit * train_cell(train["batch_size"]) + n_val * predict_cell),
+        cell_graph=vae_epochs * (0.9 * n * c["dense"] * 12 * g * vae.get("hidden", 256) + c["epoch"])
+                   + (c["knn_exact"] * n * n if n * n <= 2.5e9 else c["knn_nndescent"] * n),
+        cell_view=gat_epochs * (n * gat_cell + c["epoch"]))
+    folds, stacked = fu["cross_fit"], fu["mode"] == "stacked"
+    if stacked and folds > 1:
+        out["cross_fit"] = ((folds - 1) * n * (cross_fit_epochs or epochs) * train_cell(train["batch_size"]) + n * predict_cell
+                            + folds * c["gat_copy_epochs"] * (0.75 * n * gat_cell + c["epoch"]))
+    if stacked:
+        m, epochs_head = (n if folds > 1 else n_val), fu["head_epochs"]
+        out["hybrid"] = (5 * epochs_head * (np.ceil(0.8 * m / 64) * c["head_step"] + c["head_eval"])
+                         + epochs_head / 2 * np.ceil(m / 64) * c["head_step"])
+    else:  # joint: both views train through the gate, early-stopped on the validation cells
+        out["hybrid"] = fu["epochs"] * (1.5 * n_fit * train_cell(fu["batch_size"]) + n_val * predict_cell)
+    out = {k: float(v) / speed for k, v in out.items()}
+    return out | dict(total=sum(out.values()))
+
+def machine_speed(device: str = "auto") -> float:
+    "This machine's speed over the reference: its fp32 matrix-product rate at torch's thread count / `REFERENCE_GFLOPS`; a GPU counts `GPU_SPEED`."
+    if resolve_device(device).type == "cuda": return GPU_SPEED
+    a = torch.ones(1024, 1024)  # ones, not random numbers: measuring must not move any generator
+    a @ a
+    best = min(_timed(lambda: a @ a) for _ in range(3))
+    return 2 * 1024 ** 3 / best / 1e9 / REFERENCE_GFLOPS
+
+def _timed(fn) -> float:
+    start = time.perf_counter(); fn()
+    return time.perf_counter() - start
+
 # %% ../nbs/06_model.ipynb #8b9252a5
 def _node_features(logged: ad.AnnData) -> np.ndarray:
     "The cell view's node features: log-normalised expression of the model genes, dense float32."
@@ -86,23 +194,28 @@ def _attach_graph(ref: CellGraph, features_new: np.ndarray, attach: sp.csr_matri
     return graph, np.arange(ref.n_nodes, graph.n_nodes)
 
 def _cross_fitted_log_probs(new_gene_view, new_cell_view, tokens, graph: CellGraph, y: np.ndarray, *, n_folds: int,
-                            gene_train: dict, cell_train: dict, device: str, seed: int, progress: bool) -> tuple[np.ndarray, np.ndarray]:
+                            gene_train: dict, cell_train: dict, device: str, seed: int, log: _StageLog) -> tuple[np.ndarray, np.ndarray]:
     """(gene, cell) class log-probabilities of every training cell (graph node), each from fresh copies of the views
-    (`new_gene_view()`, `new_cell_view()`) fitted on the other `n_folds - 1` folds only, with `gene_train`/`cell_train`."""
-    bar = tqdm(total=n_folds, desc="cross-fit", disable=not progress)
+    (`new_gene_view()`, `new_cell_view()`) fitted on the other `n_folds - 1` folds only, with `gene_train`/`cell_train`;
+    `log` shows a bar per copy and a line per fold."""
+    folds_done = []
     def fit_predict(fit_rows, held_rows):
-        gene, cell = new_gene_view(), new_cell_view()
-        fit_gene_view(gene, take_rows(tokens, fit_rows), y[fit_rows], device=device, seed=seed, progress=False, **gene_train)
-        fit_mask = torch.zeros(len(y), dtype=torch.bool); fit_mask[fit_rows] = True
-        # held-out cells stay in the graph unlabelled, as validation cells do for the view itself
-        fit_cell_view(cell, graph.x, graph.edge_index, torch.as_tensor(y), fit_mask, None, edge_weight=graph.edge_weight,
-                      device=device, seed=seed, progress=False, **cell_train)
-        probs = np.concatenate([predict_gene_view(gene, take_rows(tokens, held_rows), device=device)[0],
-                                predict_cell_view(cell, graph.x, graph.edge_index, graph.edge_weight, device)[0][held_rows]], 1)
-        bar.update(1)
+        name = f"cross-fit {len(folds_done) + 1}/{n_folds}"
+        with log.stage(name) as s:
+            gene, cell = new_gene_view(), new_cell_view()
+            fit_gene_view(gene, take_rows(tokens, fit_rows), y[fit_rows], device=device, seed=seed, progress=log.enabled,
+                          desc=f"{name}: gene view", **gene_train)
+            fit_mask = torch.zeros(len(y), dtype=torch.bool); fit_mask[fit_rows] = True
+            # held-out cells stay in the graph unlabelled, as validation cells do for the view itself
+            fit_cell_view(cell, graph.x, graph.edge_index, torch.as_tensor(y), fit_mask, None, edge_weight=graph.edge_weight,
+                          device=device, seed=seed, progress=log.enabled, desc=f"{name}: GAT", **cell_train)
+            gene_probs = predict_gene_view(gene, take_rows(tokens, held_rows), device=device, progress=log.enabled,
+                                           desc=f"{name}: gene view on the held-out cells")[0]
+            probs = np.concatenate([gene_probs, predict_cell_view(cell, graph.x, graph.edge_index, graph.edge_weight, device)[0][held_rows]], 1)
+            s.note = f"copies trained on {len(fit_rows):,} cells, predicted {len(held_rows):,}"
+        folds_done.append(name)
         return probs
     log_probs = np.log(np.clip(cross_fit(fit_predict, y, n_folds, seed), 1e-12, None))
-    bar.close()
     return np.split(log_probs, 2, axis=1)
 
 # %% ../nbs/06_model.ipynb #8ae84b7e
@@ -114,77 +227,101 @@ class SCHybridBERT:
 
     def fit(self, adata: ad.AnnData, label_key: str = "cell_type") -> "SCHybridBERT":
         "Train every stage on the labelled cells of `adata` (raw counts)."
-        cfg, seed, dev, prog = self.config, self.seed, self.device, self.progress
+        cfg, seed, dev = self.config, self.seed, self.device
         resolve_device(dev)  # fail before any work if cuda is asked for but absent
-        self.timings_ = {}
-        t = time.perf_counter()
-        adata = validate_labels(validate_counts(adata, "training data"), label_key)
-        labels = adata.obs[label_key].astype(str).to_numpy()
-        self.classes_ = np.array(sorted(set(labels)))
-        y = np.searchsorted(self.classes_, labels)
-        train_idx, val_idx = stratified_split(labels, cfg["val_size"], seed)
-        self.preprocessor_ = Preprocessor(**cfg["preprocess"]).fit(adata)
-        # say before hours of work, not after, when the machine cannot hold this config
-        check_fit_resources(adata.n_obs, len(self.preprocessor_.genes_), cfg, dev, n_classes=len(self.classes_))
-        logged = self.preprocessor_.transform(adata, "training data")
-        tokens = self.preprocessor_.tokens(logged, lazy=True)  # binned per batch: memory stays that of the CSR matrix
-        self.timings_["preprocess"] = time.perf_counter() - t; t = time.perf_counter()
+        rank, world = dist_info()
+        log = _StageLog("fit", self.progress and rank == 0)
+        self.timings_, started = log.timings, time.perf_counter()
+        with log.stage("preprocess", "preprocess") as s:
+            adata = validate_labels(validate_counts(adata, "training data"), label_key)
+            labels = adata.obs[label_key].astype(str).to_numpy()
+            self.classes_ = np.array(sorted(set(labels)))
+            y = np.searchsorted(self.classes_, labels)
+            if log.enabled:  # the model genes are known after the gene filter; until then, the HVG count bounds them
+                genes = min(cfg["preprocess"]["n_top_genes"] or adata.n_vars, adata.n_vars)
+                self.estimate_ = estimate_fit_seconds(adata.n_obs, genes, cfg, len(self.classes_), machine_speed(dev))
+                log.say(f"{adata.n_obs:,} cells x {genes:,} genes, {len(self.classes_)} types, config {self.config_name}; "
+                        f"expect {_about(self.estimate_['total'])} on this machine")
+            train_idx, val_idx = stratified_split(labels, cfg["val_size"], seed)
+            self.preprocessor_ = Preprocessor(**cfg["preprocess"]).fit(adata)
+            # say before hours of work, not after, when the machine cannot hold this config
+            check_fit_resources(adata.n_obs, len(self.preprocessor_.genes_), cfg, dev, n_classes=len(self.classes_))
+            logged = self.preprocessor_.transform(adata, "training data")
+            tokens = self.preprocessor_.tokens(logged, lazy=True)  # binned per batch: memory stays that of the CSR matrix
+            s.note = f"{logged.n_vars:,} model genes of {adata.n_vars:,}"
 
         gv = cfg["gene_view"]
-        tables = gene_embedding_tables(logged, dim=gv["model"]["dim"], seed=seed, **cfg["gene_embeddings"])
-        self.timings_["gene_embeddings"] = time.perf_counter() - t; t = time.perf_counter()
+        with log.stage("gene embeddings", "gene_embeddings") as s:
+            tables = gene_embedding_tables(logged, dim=gv["model"]["dim"], seed=seed, **cfg["gene_embeddings"])
+            s.note = f"gene2vec + node2vec over {tables['graph'].nnz // 2:,} co-expression edges"
         def new_gene_view():
             seed_everything(seed)  # weights are drawn when modules are built: seed right before, so refits in one process agree
             return GeneView(logged.n_vars, len(self.classes_), self.preprocessor_.n_tokens,
                             gene2vec=tables["gene2vec"], node2vec=tables["node2vec"], **gv["model"])
-        gene_view = new_gene_view()
-        hist_gene = fit_gene_view(gene_view, take_rows(tokens, train_idx), y[train_idx], take_rows(tokens, val_idx), y[val_idx],
-                                  device=dev, seed=seed, progress=prog, **gv["train"])
-        self.timings_["gene_view"] = time.perf_counter() - t; t = time.perf_counter()
+        with log.stage("gene view", "gene_view") as s:
+            gene_view = new_gene_view()
+            hist_gene = fit_gene_view(gene_view, take_rows(tokens, train_idx), y[train_idx], take_rows(tokens, val_idx), y[val_idx],
+                                      device=dev, seed=seed, progress=log.enabled, **gv["train"])
+            s.note = (f"best epoch {hist_gene['best_epoch'] + 1}/{len(hist_gene['train_loss'])}, "
+                      f"validation macro-F1 {max(hist_gene['val_macro_f1'], default=float('nan')):.3f}")
+            if log.enabled: s.note += f"; {_about(_seconds_left(self, hist_gene, len(y), time.perf_counter() - s.start))} left"
 
         vae_kw, graph_kw, gat_kw, gat_train = cell_view_settings(cfg["cell_view"])
-        rank, world = dist_info()
-        self.vae_ = fit_vae(logged.X, seed=seed, device=dev, progress=prog and rank == 0, **vae_kw)
-        broadcast_state(self.vae_, world)
-        latent = vae_latent(self.vae_, logged.X, device=dev)
-        self.graph_scale_ = expmah_scale(latent, seed=seed)
-        edge_index, edge_weight = graph_to_edge_index(expmah_knn(latent, scale=self.graph_scale_, seed=seed, **graph_kw))
-        if world > 1:  # the graph is cheap but float-order sensitive: every rank takes rank 0's
-            shared = [latent, self.graph_scale_, edge_index, edge_weight]
-            torch.distributed.broadcast_object_list(shared, src=0)
-            latent, self.graph_scale_, edge_index, edge_weight = shared
-        self.latent_ = latent  # new cells find their neighbours among these
-        self.graph_ = CellGraph(_node_features(logged), edge_index, edge_weight)
-        self.timings_["cell_graph"] = time.perf_counter() - t; t = time.perf_counter()
+        with log.stage("cell graph", "cell_graph") as s:
+            self.vae_ = fit_vae(logged.X, seed=seed, device=dev, progress=log.enabled, **vae_kw)
+            broadcast_state(self.vae_, world)
+            latent = vae_latent(self.vae_, logged.X, device=dev)
+            self.graph_scale_ = expmah_scale(latent, seed=seed)
+            edge_index, edge_weight = graph_to_edge_index(expmah_knn(latent, scale=self.graph_scale_, seed=seed, **graph_kw))
+            if world > 1:  # the graph is cheap but float-order sensitive: every rank takes rank 0's
+                shared = [latent, self.graph_scale_, edge_index, edge_weight]
+                torch.distributed.broadcast_object_list(shared, src=0)
+                latent, self.graph_scale_, edge_index, edge_weight = shared
+            self.latent_ = latent  # new cells find their neighbours among these
+            self.graph_ = CellGraph(_node_features(logged), edge_index, edge_weight)
+            s.note = f"VAE latents, {edge_index.shape[1]:,} Exp-Mah edges"
         masks = [torch.as_tensor(np.isin(np.arange(len(y)), idx)) for idx in (train_idx, val_idx)]
         def new_cell_view():
             seed_everything(seed); return CellView(self.graph_.x.shape[1], len(self.classes_), **gat_kw)
-        cell_view = new_cell_view()
-        hist_cell = fit_cell_view(cell_view, self.graph_.x, self.graph_.edge_index, torch.as_tensor(y), *masks,
-                                  edge_weight=self.graph_.edge_weight, device=dev, seed=seed, progress=prog and rank == 0, **gat_train)
-        broadcast_state(cell_view, world)
-        self.timings_["cell_view"] = time.perf_counter() - t; t = time.perf_counter()
+        with log.stage("cell view", "cell_view") as s:
+            cell_view = new_cell_view()
+            hist_cell = fit_cell_view(cell_view, self.graph_.x, self.graph_.edge_index, torch.as_tensor(y), *masks,
+                                      edge_weight=self.graph_.edge_weight, device=dev, seed=seed, progress=log.enabled, **gat_train)
+            broadcast_state(cell_view, world)
+            s.note = (f"GAT best epoch {hist_cell['best_epoch'] + 1}/{len(hist_cell['loss'])}, "
+                      f"validation macro-F1 {hist_cell['best_val_macro_f1']:.3f}")
 
         fu = cfg["fusion"]
         stack_log_probs = None
         if fu["mode"] == "stacked" and fu["cross_fit"] > 1:  # the copies train for the epochs early stopping chose above
-            stack_log_probs = _cross_fitted_log_probs(
-                new_gene_view, new_cell_view, tokens, self.graph_, y, n_folds=fu["cross_fit"],
-                gene_train=gv["train"] | dict(epochs=hist_gene["best_epoch"] + 1),
-                cell_train=gat_train | dict(epochs=hist_cell["best_epoch"] + 1), device=dev, seed=seed, progress=prog and rank == 0)
-            self.timings_["cross_fit"] = time.perf_counter() - t; t = time.perf_counter()
+            with log.stage("cross-fit", "cross_fit") as s:
+                stack_log_probs = _cross_fitted_log_probs(
+                    new_gene_view, new_cell_view, tokens, self.graph_, y, n_folds=fu["cross_fit"],
+                    gene_train=gv["train"] | dict(epochs=hist_gene["best_epoch"] + 1),
+                    cell_train=gat_train | dict(epochs=hist_cell["best_epoch"] + 1), device=dev, seed=seed, log=log)
+                s.note = f"out-of-fold predictions of all {len(y):,} cells"
         # stacked fusion never changes the views, so the views alone are the hybrid's own; joint training needs copies
         self.gene_view_alone_, self.cell_view_alone_ = ((gene_view, cell_view) if fu["mode"] == "stacked"
                                                         else (copy.deepcopy(gene_view), copy.deepcopy(cell_view)))
-        seed_everything(seed)
-        self.module_ = HybridModule(gene_view, cell_view, len(self.classes_), fu["hidden"], fu["dropout"])
-        hist_hybrid = fit_hybrid(self.module_, tokens, self.graph_, y, train_idx, val_idx, stack_log_probs=stack_log_probs, device=dev,
-                                 seed=seed, progress=prog and rank == 0, **{k: v for k, v in fu.items() if k not in ("hidden", "dropout", "cross_fit")})
-        broadcast_state(self.module_, world)  # only the gene view trains data-parallel; the rest runs on every rank
-        self.timings_["hybrid"] = time.perf_counter() - t
+        with log.stage("fusion", "hybrid") as s:
+            seed_everything(seed)
+            self.module_ = HybridModule(gene_view, cell_view, len(self.classes_), fu["hidden"], fu["dropout"])
+            hist_hybrid = fit_hybrid(self.module_, tokens, self.graph_, y, train_idx, val_idx, stack_log_probs=stack_log_probs, device=dev,
+                                     seed=seed, progress=log.enabled, **{k: v for k, v in fu.items() if k not in ("hidden", "dropout", "cross_fit")})
+            broadcast_state(self.module_, world)  # only the gene view trains data-parallel; the rest runs on every rank
+            s.note = (f"route: {hist_hybrid['route']}, inner-CV macro-F1 {hist_hybrid['best_cv_macro_f1']:.3f}"
+                      if fu["mode"] == "stacked" else f"joint, best epoch {hist_hybrid['best_epoch'] + 1}")
         self.history_ = dict(gene_view=hist_gene, cell_view=hist_cell, hybrid=hist_hybrid)
         self.label_key_, self.n_train_, self.n_val_ = label_key, len(train_idx), len(val_idx)
+        if log.enabled: log.say(f"fitted in {_duration(time.perf_counter() - started)} (estimate: {_about(self.estimate_['total'])})")
         return self
+
+def _seconds_left(model: SCHybridBERT, hist_gene: dict, n_cells: int, gene_view_seconds: float) -> float:
+    "Seconds the stages after the gene view should take: re-estimated for the epochs it ran, at the speed it showed."
+    est = estimate_fit_seconds(n_cells, len(model.preprocessor_.genes_), model.config, len(model.classes_),
+                               gene_view_epochs=len(hist_gene["train_loss"]), cross_fit_epochs=hist_gene["best_epoch"] + 1)
+    speed = est["gene_view"] / gene_view_seconds
+    return sum(v for k, v in est.items() if k not in ("total", "preprocess", "gene_embeddings", "gene_view")) / speed
 
 # %% ../nbs/06_model.ipynb #8a6a1ee5
 def _attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.ndarray]:
@@ -204,17 +341,24 @@ def _views_shared(model: SCHybridBERT) -> bool:
 def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     "Fused and single-view outputs for the cells of `adata` (raw counts)."
     if not hasattr(model, "module_"): raise RuntimeError("this model is not fitted: call fit or SCHybridBERT.load first")
-    dev = model.device
-    logged = model.preprocessor_.transform(adata, "input")
-    tokens = model.preprocessor_.tokens(logged, lazy=True)
-    graph, new_nodes = model.attach_cells(logged)
-    out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev)
+    dev, log, started = model.device, _StageLog("predict", model.progress), time.perf_counter()
+    with log.stage("preprocess") as s:
+        logged = model.preprocessor_.transform(adata, "input")
+        tokens = model.preprocessor_.tokens(logged, lazy=True)
+        s.note = f"{logged.n_obs:,} cells, {logged.uns['schybridbert_gene_overlap']:.0%} of the model genes present"
+    with log.stage("VAE + attach to the training graph"):
+        graph, new_nodes = model.attach_cells(logged)
+    with log.stage("GAT + gene view + fusion"):
+        out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev, progress=log.enabled)
     if _views_shared(model):  # the hybrid pass already ran the views alone
         out["gene_view_probs"], out["cell_view_probs"] = out["gene_probs"], out["cell_probs"]
     else:
-        out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev)[0]
-        out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev)[0][new_nodes]
+        with log.stage("views alone"):
+            out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev, progress=log.enabled)[0]
+            out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev)[0][new_nodes]
     out["gene_overlap"] = logged.uns["schybridbert_gene_overlap"]
+    seconds = time.perf_counter() - started
+    log.say(f"{len(new_nodes):,} cells in {_duration(seconds)} ({len(new_nodes) / seconds:.0f} cells/s)")
     return out
 
 def _predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -> ad.AnnData:
@@ -243,8 +387,8 @@ def _module_args(self) -> dict:
                 latent_dim=int(self.latent_.shape[1]), vae_genes=int(self.vae_.fc1.in_features))
 
 def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) -> Path:
-    "Write the fitted model to folder `path` atomically."
-    path = Path(path)
+    "Write the fitted model to folder `path` atomically, with the modes the umask gives (0755 / 0644 under 022)."
+    path, log = Path(path), _StageLog("save", self.progress)
     if path.exists() and (not path.is_dir() or any(path.iterdir())) and not overwrite:
         raise SchybridbertInputError(f"{path} exists and is not empty; choose another folder or pass overwrite=True (--overwrite)")
     try: path.parent.mkdir(parents=True, exist_ok=True)
@@ -261,20 +405,27 @@ def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) 
         state.update(gene_view_alone=self.gene_view_alone_.state_dict(), cell_view_alone=self.cell_view_alone_.state_dict())
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
-        torch.save(state, tmp / "model.pt")
-        (tmp / "config.json").write_text(json.dumps(meta, indent=2, default=list))
-        if path.exists(): shutil.rmtree(path)
-        os.replace(tmp, path)
+        with log.stage(f"model written to {path}") as s:
+            torch.save(state, tmp / "model.pt")
+            (tmp / "config.json").write_text(json.dumps(meta, indent=2, default=list))
+            apply_umask(tmp)  # mkdtemp makes a private 0700 folder; a saved model is shared like any file
+            if path.exists(): shutil.rmtree(path)
+            os.replace(tmp, path)
+            s.note = f"{(path / 'model.pt').stat().st_size / 2**20:.0f} MiB"
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     return path
 SCHybridBERT.save = _save
 
 # %% ../nbs/06_model.ipynb #baa786ae
-def _load(cls, path: str | os.PathLike, device: str = "cpu", progress: bool = True) -> SCHybridBERT:
-    "Load a model written by `save`."
-    f = Path(path) / "model.pt"
-    if not f.exists(): raise SchybridbertInputError(f"{path} is not a schybridbert model folder (no model.pt)")
+def _load(cls, path: str | os.PathLike, device: str = "auto", progress: bool = True) -> SCHybridBERT:
+    "Load a model written by `save` (the folder), onto `device` (`auto`: a GPU when there is one, as `fit`)."
+    path = Path(path); f = path / "model.pt"
+    if path.is_file():
+        raise SchybridbertInputError(f"{path} is a file, not a model folder; pass the folder that holds model.pt ({path.parent})"
+                                     if path.name == "model.pt" else f"{path} is a file, not a model folder; pass the folder that holds model.pt")
+    if not path.exists(): raise SchybridbertInputError(f"{path} is not a schybridbert model folder: it does not exist")
+    if not f.exists(): raise SchybridbertInputError(f"{path} is not a schybridbert model folder: it holds no model.pt; pass the folder that save (or `schybridbert fit --out`) wrote")
     try: state = torch.load(f, map_location="cpu", weights_only=True); meta = json.loads(state["meta"])
     except Exception as e: raise SchybridbertInputError(f"{f} is corrupt or not a schybridbert checkpoint ({type(e).__name__})") from e
     if meta.get("format") != CHECKPOINT_FORMAT:
