@@ -62,13 +62,13 @@ def tidy_show_doc(md: str) -> str:
 
 
 def fix_links(md: str, nb: Path, pages: set[Path]) -> str:
-    "Links to other notebooks stay (Sphinx resolves them); links to files of the repository go to DEVELOPING or GitHub."
+    "Links to other notebooks stay (Sphinx resolves them); links to other files of the repository go to the DEVELOPING page or GitHub."
     def fix(m):
         target = m.group(2)
         if re.match(r"^(?:[a-z]+:|#)", target): return m.group(0)
         path, _, anchor = target.partition("#")
         dest = (nb.parent / path).resolve()
-        if dest in pages: return m.group(0)
+        if dest in pages or not dest.exists(): return m.group(0)  # Sphinx resolves pages and warns on missing files
         if dest == ROOT / "DEVELOPING.md":
             rel = Path(*[".."] * len(nb.parent.relative_to(NBS).parts), "developing.md")
             return f"{m.group(1)}{rel.as_posix()}{'#' + anchor if anchor else ''}{m.group(3)}"
