@@ -45,7 +45,6 @@ default_role = "py:obj"
 autodoc_member_order = "bysource"
 autodoc_typehints = "signature"
 autodoc_default_options = {"members": True, "show-inheritance": False}
-autodoc_mock_imports = []
 autosummary_generate = False
 add_module_names = False
 python_display_short_literal_types = True

@@ -5,7 +5,7 @@ cells without output (the API pages cover those) and local paths in outputs. Usa
 """
 from __future__ import annotations
 
-import ast, re, shutil, sys
+import ast, copy, re, shutil, sys
 from configparser import ConfigParser
 from pathlib import Path
 
@@ -23,7 +23,7 @@ DIRECTIVE = re.compile(r"^\s*#\s*\|\s*(.*?)\s*$")
 # the TqdmWarning that tqdm.auto prints when ipywidgets is missing, with the line it quotes
 TQDM_WARNING = re.compile(r"^.*TqdmWarning: IProgress not found.*\n(?:\s+from \.autonotebook import tqdm.*\n)?", re.M)
 # absolute paths of the machine that ran the notebook: /work/..., /home/..., /tmp/..., a venv's site-packages
-LOCAL_PATH = re.compile(r"(?:/(?:work|home|root|Users|tmp|private|opt|usr)(?:/[\w.@+-]+)+|[\w./-]*\.venv(?:/[\w.@+-]+)+)")
+LOCAL_PATH = re.compile(r"(?<![\w.:/-])(?:/(?:work|home|root|Users|tmp|private|opt|usr)(?:/[\w.@+-]+)+|[\w./-]*\.venv(?:/[\w.@+-]+)+)")
 MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 
 
@@ -78,9 +78,8 @@ def fix_links(md: str, nb: Path, pages: set[Path]) -> str:
     return MD_LINK.sub(fix, md)
 
 
-def clean_notebook(nb_path: Path, pages: set[Path]) -> nbformat.NotebookNode:
-    "A copy of the notebook as the site shows it."
-    nb = nbformat.read(nb_path, as_version=4)
+def clean_notebook(nb: nbformat.NotebookNode, nb_path: Path, pages: set[Path]) -> nbformat.NotebookNode:
+    "The notebook (read from `nb_path`) as the site shows it; changes `nb` in place."
     cells = []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -112,6 +111,7 @@ def clean_notebook(nb_path: Path, pages: set[Path]) -> nbformat.NotebookNode:
 
 
 def toctree(caption: str, entries: list[str], hidden=True) -> str:
+    "A MyST toctree: a group of pages in the navigation."
     opts = ":hidden:\n" if hidden else ""
     return f"```{{toctree}}\n:caption: {caption}\n{opts}:maxdepth: 1\n\n" + "\n".join(entries) + "\n```\n"
 
@@ -125,6 +125,7 @@ def title_of(nb: nbformat.NotebookNode) -> str:
 
 
 def module_of(nb: nbformat.NotebookNode) -> str | None:
+    "The module the notebook exports to (its `#| default_exp`)."
     for c in nb.cells:
         if c.cell_type == "code":
             for l in c.source.splitlines():
@@ -169,14 +170,14 @@ def prepare(out: Path) -> None:
     out.mkdir(parents=True)
     paths = notebook_pages()
     pages = {p.resolve() for p in paths}
-    cleaned = []
+    originals = []
     for path in paths:
-        nb = clean_notebook(path, pages)
+        nb = nbformat.read(path, as_version=4)
+        originals.append((path, copy.deepcopy(nb)))
         dest = out / path.relative_to(NBS)
         dest.parent.mkdir(parents=True, exist_ok=True)
-        cleaned.append((path, nbformat.read(path, as_version=4)))
-        nbformat.write(nb, dest)
-    api = api_pages(out, cleaned)
+        nbformat.write(clean_notebook(nb, path, pages), dest)
+    api = api_pages(out, originals)
     for page in HERE.glob("*.md"):  # the API page's module list is generated: `<!-- modules -->` marks its place
         (out / page.name).write_text(page.read_text().replace("<!-- modules -->", toctree("Modules", api, hidden=False)))
     (out / "developing.md").write_text((ROOT / "DEVELOPING.md").read_text())
