@@ -5,13 +5,13 @@
 # %% ../nbs/07_cli.ipynb #4590cb90
 from __future__ import annotations
 import argparse, json, os, shutil, sys, tempfile, time, traceback, warnings
+from contextlib import contextmanager
 from pathlib import Path
-import numpy as np, pandas as pd
-import anndata as ad
-from .data import SchybridbertInputError, read, load_dataset
+from . import __version__
+from .utils import SchybridbertInputError, apply_umask, configure_threads
 
 # %% auto #0
-__all__ = ['check_output', 'write_h5ad_atomic', 'run_demo', 'main']
+__all__ = ['check_output', 'atomic_path', 'write_h5ad_atomic', 'plot_umap', 'run_demo', 'main']
 
 # %% ../nbs/07_cli.ipynb #2a355914
 def check_output(out: str | os.PathLike, overwrite: bool, inputs=(), is_dir: bool = False) -> Path:
@@ -29,36 +29,75 @@ def check_output(out: str | os.PathLike, overwrite: bool, inputs=(), is_dir: boo
     if not os.access(parent, os.W_OK): raise SchybridbertInputError(f"output folder {parent} is not writable")
     return out
 
-def write_h5ad_atomic(adata: ad.AnnData, out: str | os.PathLike) -> Path:
-    "Write `adata` to a temporary file beside `out`, then rename it into place."
+@contextmanager
+def atomic_path(out: str | os.PathLike, is_dir: bool = False):
+    "Yield a temporary path beside `out` (a folder if `is_dir`); on success give it the umask's modes and rename it to `out`, else remove it."
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".h5ad", dir=out.parent); os.close(fd)
-    try: adata.write_h5ad(tmp); os.replace(tmp, out)
+    if is_dir: tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    else:
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent); os.close(fd); tmp = Path(tmp)
+    try:
+        yield tmp
+        apply_umask(tmp)
+        if is_dir and out.exists(): shutil.rmtree(out)
+        os.replace(tmp, out)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
-    return out
+        if tmp.is_dir(): shutil.rmtree(tmp, ignore_errors=True)
+        else: tmp.unlink(missing_ok=True)
+        raise
+
+def write_h5ad_atomic(adata: ad.AnnData, out: str | os.PathLike) -> Path:
+    "Write `adata` to a temporary file beside `out`, then rename it into place (with the umask's modes)."
+    with atomic_path(out) as tmp: adata.write_h5ad(tmp)
+    return Path(out)
+
+# %% ../nbs/07_cli.ipynb #6c3f9a21
+def _done(task: str | None, stage: str, t0: float, note: str = "") -> None:
+    "Say on stderr, as the model's stages do, that `stage` of `task` ended and how long it took since `t0`; nothing when `task` is None."
+    if task: print(f"schybridbert {task}: {stage} done in {time.perf_counter() - t0:.1f} s" + (f" ({note})" if note else ""), file=sys.stderr, flush=True)
+
+def plot_umap(embedding, panels: dict, out: str | os.PathLike, title: str | None = None, task: str | None = "plot") -> Path:
+    "Write to the PNG `out` a UMAP of `embedding` (cells x dims), one panel per `panels` item (title: per-cell categories or numbers); say so as `task`."
+    import numpy as np, pandas as pd, anndata as ad, scanpy as sc
+    import matplotlib; matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from schybridbert.utils import keep_torch_threads
+    t = time.perf_counter()
+    obs = pd.DataFrame({k: v if pd.api.types.is_numeric_dtype(v) else pd.Categorical(v) for k, v in panels.items()})
+    obs.index = obs.index.astype(str)
+    view = ad.AnnData(obs=obs, obsm={"X_rep": np.asarray(embedding, dtype=np.float32)})
+    with keep_torch_threads():  # UMAP's numba would raise torch's thread count
+        sc.pp.neighbors(view, use_rep="X_rep", random_state=0)
+        sc.tl.umap(view, random_state=0)
+    _done(task, "UMAP", t, f"{view.n_obs:,} cells")
+    ncols = min(2, len(panels)); nrows = -(-len(panels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 4.8 * nrows), squeeze=False, layout="constrained")
+    for ax, key in zip(axes.flat, obs.columns): sc.pl.umap(view, color=key, ax=ax, show=False, frameon=False, legend_fontsize=8)
+    for ax in axes.flat[len(panels):]: ax.set_visible(False)
+    if title: fig.suptitle(title)
+    with atomic_path(out) as tmp: fig.savefig(tmp, dpi=100, format="png")
+    plt.close(fig)
+    return Path(out)
 
 # %% ../nbs/07_cli.ipynb #39028e78
-def _plots(test: ad.AnnData, out: Path, classes) -> None:
+def _confusion_plot(truth, predicted, classes, out: Path, title: str) -> None:
     import matplotlib; matplotlib.use("Agg")
-    import matplotlib.pyplot as plt, seaborn as sns, scanpy as sc
+    import matplotlib.pyplot as plt, seaborn as sns
     from schybridbert.evaluation import classification_metrics
-    cm = classification_metrics(test.obs["cell_type"], test.obs["schybridbert_label"], labels=classes)["confusion"]
+    cm = classification_metrics(truth, predicted, labels=classes)["confusion"]
     fig, ax = plt.subplots(figsize=(7, 6))
     sns.heatmap(cm.div(cm.sum(1).clip(lower=1), axis=0), annot=cm.values, fmt="d", cmap="Blues", ax=ax, cbar_kws=dict(label="share of true type"))
-    ax.set(xlabel="predicted", ylabel="true", title="scHybridBERT on held-out pbmc3k cells")
-    fig.tight_layout(); fig.savefig(out / "confusion.png", dpi=120); plt.close(fig)
-    sc.pp.neighbors(test, use_rep="X_schybridbert", random_state=0)
-    sc.tl.umap(test, random_state=0)
-    fig = sc.pl.umap(test, color=["cell_type", "schybridbert_label", "schybridbert_confidence"], return_fig=True, show=False, wspace=0.5)
-    fig.savefig(out / "umap.png", dpi=110, bbox_inches="tight"); plt.close(fig)
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    fig.tight_layout(); fig.savefig(out, dpi=120); plt.close(fig)
 
-def run_demo(out: str | os.PathLike = "schybridbert-demo", config: str = "cpu-small", seed: int = 0, device: str = "auto",
+def run_demo(out: str | os.PathLike = "schybridbert-demo", config: str | dict = "cpu-small", seed: int = 0, device: str = "auto",
              overwrite: bool = False, progress: bool = True, dataset: str = "pbmc3k") -> dict:
     "Fit on 80 % of a bundled dataset, predict the rest, compare with each view and L1 logistic regression, write results to `out`."
+    out = check_output(out, overwrite, is_dir=True)
+    import pandas as pd
+    from schybridbert.data import load_dataset
     from schybridbert.model import SCHybridBERT
     from schybridbert.evaluation import stratified_split, classification_metrics, run_baseline
-    out = check_output(out, overwrite, is_dir=True)
     adata = load_dataset(dataset)
     train_idx, test_idx = stratified_split(adata.obs["cell_type"], 0.2, seed)
     t0 = time.perf_counter()
@@ -70,24 +109,25 @@ def run_demo(out: str | os.PathLike = "schybridbert-demo", config: str = "cpu-sm
     rows = {name: classification_metrics(truth, test.obs[col].astype(str)) for name, col in
             [("hybrid", "schybridbert_label"), ("gene_view", "schybridbert_gene_view_label"), ("cell_view", "schybridbert_cell_view_label")]}
     rows["l1_logreg"] = run_baseline("l1_logreg", adata, train_idx, test_idx)
+    gate = test.obsm["schybridbert_gate"]
     metrics = dict(dataset=dataset, config=config, seed=seed, n_train=len(train_idx), n_test=len(test_idx), fit_s=fit_s,
                    predict_cells_per_s=len(test_idx) / predict_s, stage_seconds=model.timings_,
                    methods={k: dict(accuracy=v["accuracy"], macro_f1=v["macro_f1"]) for k, v in rows.items()},
                    per_class_f1_hybrid=rows["hybrid"]["per_class_f1"],
-                   mean_gate_by_type=pd.DataFrame(test.obsm["schybridbert_gate"], columns=["gene_view", "cell_view"], index=test.obs_names)
+                   mean_gate_by_type=pd.DataFrame(gate, columns=["gene_view", "cell_view"], index=test.obs_names)
                                         .groupby(truth.to_numpy()).mean().round(3).to_dict("index"))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with atomic_path(out, is_dir=True) as tmp:
         (tmp / "metrics.json").write_text(json.dumps(metrics, indent=2))
         test.obs[["cell_type", "schybridbert_label", "schybridbert_confidence", "schybridbert_unknown",
                   "schybridbert_gene_view_label", "schybridbert_cell_view_label"]].to_csv(tmp / "predictions.csv")
-        _plots(test, tmp, model.classes_)
+        _confusion_plot(truth, test.obs["schybridbert_label"], model.classes_, tmp / "confusion.png", f"scHybridBERT on held-out {dataset} cells")
+        plot_umap(test.obsm["X_schybridbert"], {"true cell type": pd.Categorical(truth, categories=model.classes_),
+                                                "scHybridBERT label": test.obs["schybridbert_label"].to_numpy(),
+                                                "confidence": test.obs["schybridbert_confidence"].to_numpy(),
+                                                "gate weight on the cell view": gate[:, 1]},
+                  tmp / "umap.png", f"scHybridBERT embedding of {len(test_idx):,} held-out {dataset} cells", "demo" if progress else None)
         model.save(tmp / "model")
         test.write_h5ad(tmp / "test_cells.h5ad")
-        if out.exists(): shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
     return metrics
 
 def _print_metrics(m: dict) -> None:
@@ -97,108 +137,227 @@ def _print_metrics(m: dict) -> None:
     for k, v in m["methods"].items(): print(f"{k:<12}{v['accuracy']:>10.3f}{v['macro_f1']:>10.3f}")
 
 # %% ../nbs/07_cli.ipynb #7a4e8a09
+_CONFIG_HELP = ("cpu-small (default: the configuration behind the README's results, minutes on a laptop CPU), paper (the published "
+                "model sizes, for a GPU), or a JSON file of overrides of a base configuration, e.g. {\"base\": \"cpu-small\", "
+                "\"val_size\": 0.1}; 'tiny' is a smoke test that checks the pipeline runs (about 0.58 macro-F1 on pbmc3k), not a model to annotate with")
+_DEVICE_HELP = "auto (default: a CUDA GPU when there is one, else the CPU), cpu or cuda"
+
+def _shared_options(parser: argparse.ArgumentParser, default=None) -> None:
+    "--quiet, --debug, --threads: on the main parser (`default=None`) and, not overriding it unless given, on each subcommand."
+    d = {} if default is None else dict(default=default)
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or progress lines (results and errors are still printed)", **d)
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks instead of one-line errors", **d)
+    parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for torch, BLAS, OpenMP and numba (default: $SCHYBRIDBERT_THREADS, "
+                        "else $OMP_NUM_THREADS, else the physical cores this process may use)", **d)
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="schybridbert", description="scHybridBERT cell-type annotation of scRNA-seq AnnData.")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.add_argument("--debug", action="store_true", help="show full tracebacks")
-    sub = p.add_subparsers(dest="command", required=True)
+    p = argparse.ArgumentParser(prog="schybridbert", description="scHybridBERT cell-type annotation of scRNA-seq data: raw counts in, annotated AnnData out.",
+                                epilog="Start with `schybridbert demo`. `schybridbert COMMAND --help` describes a command's arguments.")
+    p.add_argument("--version", action="version", version=f"schybridbert {__version__}")
+    _shared_options(p)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS, help="no progress bars")
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show full tracebacks")
+    _shared_options(common, default=argparse.SUPPRESS)
     common.add_argument("--overwrite", action="store_true", help="replace an existing output")
-    train = argparse.ArgumentParser(add_help=False)
-    train.add_argument("--config", default="cpu-small", help="cpu-small (default), paper, tiny, or a JSON file of overrides")
-    train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    d = sub.add_parser("demo", parents=[common, train], help="fit on 80%% of the bundled pbmc3k, evaluate on the rest")
-    d.add_argument("--out", default="schybridbert-demo", help="output folder")
-    f = sub.add_parser("fit", parents=[common, train], help="train a model on labelled cells")
-    f.add_argument("input"); f.add_argument("--label-key", required=True); f.add_argument("--out", required=True, help="model folder")
-    f.add_argument("--epochs", type=int, help="maximum epochs of every supervised stage (gene view, cell view, fusion)")
+    device = argparse.ArgumentParser(add_help=False)
+    device.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"], help=_DEVICE_HELP)
+    train = argparse.ArgumentParser(add_help=False, parents=[device])
+    train.add_argument("--config", default="cpu-small", metavar="NAME|FILE", help=_CONFIG_HELP)
+    train.add_argument("--seed", type=int, default=0, metavar="N", help="random seed of the split, the weights and training (default 0); on CPU a seed gives the same model every run")
+    plots = argparse.ArgumentParser(add_help=False)
+    plots.add_argument("--no-plots", action="store_true", help="do not write the UMAP plot beside the output (the UMAP takes half a minute even for a few cells, numba compiling umap-learn, and longer on large data)")
+
+    d = sub.add_parser("demo", parents=[common, train], help="fit on 80%% of the bundled pbmc3k, evaluate on the rest (about 6 min on a laptop CPU)",
+                       description="Fit scHybridBERT on 80% of the bundled pbmc3k PBMCs, annotate the other 20% and compare with each view alone and with L1 logistic regression.")
+    d.add_argument("--out", default="schybridbert-demo", metavar="FOLDER", help="output folder: metrics.json, predictions.csv, confusion.png, umap.png, test_cells.h5ad, model/ (default schybridbert-demo)")
+
+    f = sub.add_parser("fit", parents=[common, train], help="train a model on labelled cells", description="Train scHybridBERT on labelled cells and save the model folder.")
+    f.add_argument("input", help="training cells: an .h5ad file of raw counts whose .obs holds the cell types")
+    f.add_argument("--label-key", required=True, metavar="COLUMN", help="the .obs column of cell types to learn; cells whose label is empty, NA or 'unknown' are left out")
+    f.add_argument("--out", required=True, metavar="FOLDER", help="model folder to write (give this folder to predict and cluster --model)")
+    f.add_argument("--epochs", type=int, metavar="N", help="maximum epochs of every supervised stage (gene view, cell view, fusion); default: the configuration's")
     f.add_argument("--distributed", action="store_true",
                    help="data-parallel gene view; launch with: torchrun --nproc_per_node N $(which schybridbert) fit --distributed ...")
-    pr = sub.add_parser("predict", parents=[common], help="annotate cells with a trained model")
-    pr.add_argument("model"); pr.add_argument("input"); pr.add_argument("--out", required=True, help="output .h5ad")
-    pr.add_argument("--device", default="cpu", choices=["auto", "cpu", "cuda"])
-    c = sub.add_parser("cluster", parents=[common], help="Leiden clusters of the scHybridBERT embedding")
-    c.add_argument("input"); c.add_argument("--out", required=True, help="output .h5ad")
-    c.add_argument("--model", help="model folder, to compute the embedding when the input has none")
-    c.add_argument("--label-key", help="labels to score the clusters against (ARI/NMI)")
-    c.add_argument("--resolution", type=float, default=1.0)
-    b = sub.add_parser("benchmark", parents=[common], help="cross-validated benchmark (papermill notebook per dataset) and summary.csv")
-    b.add_argument("--datasets", required=True, help="comma-separated dataset names, e.g. pbmc3k,baron_human")
-    b.add_argument("--folds", type=int, default=5)
-    b.add_argument("--config", default="cpu-small", help="cpu-small (default), paper, tiny, or a JSON file of overrides")
-    b.add_argument("--seed", type=int, default=0)
-    b.add_argument("--methods", default="hybrid,performer,gat,l1_logreg,linear_svc,knn_pca", help="comma-separated subset")
-    b.add_argument("--out", default="results", help="output folder (one subfolder per dataset)")
+
+    pr = sub.add_parser("predict", parents=[common, device, plots], help="annotate cells with a trained model",
+                        description="Annotate cells with a trained model: cell type, confidence, an 'unknown' flag and the scHybridBERT embedding.")
+    pr.add_argument("model", help="model folder written by `schybridbert fit --out` (the folder, not the model.pt inside it)")
+    pr.add_argument("input", help="cells to annotate, raw counts: .h5ad, 10x .h5, a 10x mtx folder, or .csv/.tsv (cells x genes)")
+    pr.add_argument("--out", required=True, metavar="FILE", help="annotated .h5ad to write: the input plus obs schybridbert_label, schybridbert_confidence, "
+                    "schybridbert_unknown and obsm X_schybridbert; the UMAP plot goes beside it (OUT with .png)")
+
+    c = sub.add_parser("cluster", parents=[common, device, plots], help="Leiden clusters of the scHybridBERT embedding",
+                       description="Leiden clusters of the scHybridBERT embedding, scored against known labels when given.")
+    c.add_argument("input", help="an .h5ad with obsm X_schybridbert (the output of predict), or raw counts together with --model")
+    c.add_argument("--out", required=True, metavar="FILE", help="clustered .h5ad to write (obs schybridbert_leiden); the UMAP plot goes beside it (OUT with .png)")
+    c.add_argument("--model", metavar="FOLDER", help="model folder, to compute the embedding when the input has none")
+    c.add_argument("--label-key", metavar="COLUMN", help="an .obs column of known cell types: the clusters are scored against it (ARI, NMI) and the plot shows it")
+    c.add_argument("--resolution", type=float, default=1.0, metavar="R", help="Leiden resolution: higher gives more, smaller clusters (default 1.0)")
+
+    b = sub.add_parser("benchmark", parents=[common], help="cross-validated benchmark (papermill notebook per dataset) and summary.csv",
+                       description="Cross-validated benchmark of scHybridBERT and baselines: one executed notebook per dataset, then summary.csv.")
+    b.add_argument("--datasets", required=True, metavar="NAMES", help="comma-separated dataset names, e.g. pbmc3k,baron_human (schybridbert.list_datasets() lists them)")
+    b.add_argument("--folds", type=int, default=5, metavar="K", help="cross-validation folds (default 5)")
+    b.add_argument("--config", default="cpu-small", metavar="NAME|FILE", help=_CONFIG_HELP)
+    b.add_argument("--seed", type=int, default=0, metavar="N", help="random seed of the folds and the models (default 0)")
+    b.add_argument("--methods", metavar="NAMES", help="comma-separated methods to run (default: the benchmark's default set, schybridbert.benchmark.METHODS)")
+    b.add_argument("--out", default="results", metavar="FOLDER", help="output folder: one subfolder per dataset, and summary.csv (default results)")
     return p
 
-def _config(arg: str, epochs: int | None = None):
-    config = arg
-    if arg.endswith(".json"):
-        try: config = json.loads(Path(arg).read_text())
-        except (OSError, json.JSONDecodeError) as e: raise SchybridbertInputError(f"cannot read config file {arg}: {e}") from e
+def _config(arg: str) -> str | dict:
+    "A configuration name, or the overrides read from a JSON file."
+    if not arg.endswith(".json"): return arg
+    try: return json.loads(Path(arg).read_text())
+    except (OSError, json.JSONDecodeError) as e: raise SchybridbertInputError(f"cannot read config file {arg}: {e}") from e
+
+def _cap_epochs(config: str | dict, epochs: int | None) -> str | dict:
+    "`config` with the maximum epochs of every supervised stage set to `epochs` (None: unchanged)."
     if epochs is None: return config
-    if epochs < 1: raise SchybridbertInputError(f"--epochs must be at least 1, got {epochs}")
     from schybridbert.model import resolve_config
     c = resolve_config(config)
     c["gene_view"]["train"]["epochs"] = c["cell_view"]["epochs"] = c["fusion"]["epochs"] = epochs
     return c
 
+# %% ../nbs/07_cli.ipynb #9f6c2d54
+def _check_input(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    if not path.exists(): raise SchybridbertInputError(f"input file not found: {path}")
+    return path
+
+def _check_model_dir(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    if path.is_file():
+        raise SchybridbertInputError(f"{path} is a file; give the model folder that holds it ({path.parent}/)" if path.name == "model.pt"
+                                     else f"{path} is a file, not a model folder; give the folder that `schybridbert fit --out` wrote")
+    if not path.exists(): raise SchybridbertInputError(f"model folder {path} not found")
+    if not (path / "model.pt").is_file():
+        raise SchybridbertInputError(f"{path} is not a schybridbert model folder (no model.pt); give the folder that `schybridbert fit --out` wrote")
+    return path
+
+def _h5ad_names(path: Path, group: str) -> list[str] | None:
+    "The `obs` column names or `obsm` keys of an .h5ad file, read with h5py alone; None when `path` is not an .h5ad h5py can read."
+    if path.suffix.lower() != ".h5ad" or not path.is_file(): return None
+    import h5py
+    try:
+        with h5py.File(path, "r") as f:
+            names = f[group].attrs["column-order"] if group == "obs" else list(f[group])
+            return [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+    except Exception: return None  # reading the file properly will say what is wrong with it
+
+def _check_label_key(key: str, columns, path) -> None:
+    if key not in columns:
+        raise SchybridbertInputError(f"label column '{key}' is not in the .obs of {path} (columns: {', '.join(map(str, list(columns)[:10])) or 'none'}); "
+                                     "pass the right one with --label-key")
+
+def _read_input(path: Path, task: str | None, label_key: str | None = None) -> ad.AnnData:
+    "Read `path` and validate its counts (and labels, with `label_key`); the validated copy when training, the file's cells as they are otherwise."
+    from schybridbert.data import read, validate_counts, validate_labels
+    t = time.perf_counter()
+    adata = read(path)
+    if label_key is not None: adata = validate_labels(validate_counts(adata, "training data"), label_key)
+    else:  # fail now, not after loading the model; predict validates (and warns) again on its own
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore"); validate_counts(adata, drop_empty_cells=False)
+    _done(task, "read", t, f"{adata.n_obs:,} cells x {adata.n_vars:,} genes from {path}")
+    return adata
+
 # %% ../nbs/07_cli.ipynb #afe59545
-def _run(args) -> int:
-    from schybridbert.model import SCHybridBERT, cluster
+def _demo(args) -> None:
+    _print_metrics(run_demo(args.out, _config(args.config), args.seed, args.device, args.overwrite, not args.quiet))
+    print(f"results written to {args.out}/")
+
+def _task(args) -> str | None: return None if args.quiet else args.command
+
+def _fit(args) -> None:
     progress = not args.quiet
-    if args.command == "demo":
-        _print_metrics(run_demo(args.out, _config(args.config), args.seed, args.device, args.overwrite, progress))
-        print(f"results written to {args.out}/")
-    elif args.command == "fit":
-        out = check_output(args.out, args.overwrite, inputs=[args.input], is_dir=True)  # every rank checks before any writes
-        rank = 0
-        if args.distributed:
-            from schybridbert.distributed import init_distributed
-            if int(os.environ.get("WORLD_SIZE", "1")) < 2:
-                raise SchybridbertInputError("--distributed needs several processes: launch with torchrun --nproc_per_node N $(which schybridbert) fit --distributed ...")
-            rank, _ = init_distributed(args.device)
-        adata = read(args.input)
-        model = SCHybridBERT(_config(args.config, args.epochs), seed=args.seed, device=args.device, progress=progress and rank == 0).fit(adata, args.label_key)
-        if rank == 0:
-            model.save(out, overwrite=args.overwrite)
-            print(f"model with {len(model.classes_)} cell types and {len(model.preprocessor_.genes_)} genes saved to {out}")
-        if args.distributed:
-            import torch.distributed as dist
-            dist.barrier(); dist.destroy_process_group()
-    elif args.command == "predict":
-        out = check_output(args.out, args.overwrite, inputs=[args.input])
-        model = SCHybridBERT.load(args.model, device=args.device, progress=progress)
-        adata = model.predict(read(args.input))
-        write_h5ad_atomic(adata, out)
-        counts = adata.obs["schybridbert_label"].value_counts()
-        print(f"annotated {adata.n_obs} cells ({int(adata.obs['schybridbert_unknown'].sum())} flagged unknown): "
-              + ", ".join(f"{k} {v}" for k, v in counts.items() if v) + f"; written to {out}")
-    elif args.command == "cluster":
-        out = check_output(args.out, args.overwrite, inputs=[args.input])
-        adata = read(args.input)
-        if "X_schybridbert" not in adata.obsm and args.model: SCHybridBERT.load(args.model, progress=progress).predict(adata)
-        scores = cluster(adata, label_key=args.label_key, resolution=args.resolution)
-        write_h5ad_atomic(adata, out)
-        print(f"{adata.obs['schybridbert_leiden'].nunique()} clusters" + (f", ARI {scores['ari']:.3f}, NMI {scores['nmi']:.3f}" if scores else "") + f"; written to {out}")
-    elif args.command == "benchmark":
-        from schybridbert.benchmark import run_benchmark
-        s = run_benchmark(args.datasets, args.folds, _config(args.config), args.seed, args.out, args.methods, args.overwrite, progress)
-        print(s[["dataset", "method", "accuracy", "accuracy_sd", "macro_f1", "macro_f1_sd"]].round(3).to_string(index=False))
-        print(f"summary written to {Path(args.out) / 'summary.csv'}")
-    return 0
+    path, config = _check_input(args.input), _config(args.config)
+    out = check_output(args.out, args.overwrite, inputs=[path], is_dir=True)  # every rank checks before any writes
+    if args.epochs is not None and args.epochs < 1: raise SchybridbertInputError(f"--epochs must be at least 1, got {args.epochs}")
+    if (columns := _h5ad_names(path, "obs")) is not None: _check_label_key(args.label_key, columns, path)
+    if args.distributed and int(os.environ.get("WORLD_SIZE", "1")) < 2:
+        raise SchybridbertInputError("--distributed needs several processes: launch with torchrun --nproc_per_node N $(which schybridbert) fit --distributed ...")
+    rank = 0
+    if args.distributed:
+        from schybridbert.distributed import init_distributed
+        rank, _ = init_distributed(args.device)
+    adata = _read_input(path, _task(args) if rank == 0 else None, args.label_key)
+    from schybridbert.model import SCHybridBERT
+    model = SCHybridBERT(_cap_epochs(config, args.epochs), seed=args.seed, device=args.device, progress=progress and rank == 0).fit(adata, args.label_key)
+    if rank == 0:
+        model.save(out, overwrite=args.overwrite)
+        print(f"model with {len(model.classes_)} cell types and {len(model.preprocessor_.genes_)} genes saved to {out}")
+    if args.distributed:
+        import torch.distributed as dist
+        dist.barrier(); dist.destroy_process_group()
+
+def _plot_path(args, path: Path) -> Path | None:
+    "Where the plot beside output `path` goes (None with --no-plots), checked like the output."
+    return None if args.no_plots else check_output(path.with_suffix(".png"), args.overwrite)
+
+def _plot_title(adata, path: Path) -> str: return f"scHybridBERT embedding of {adata.n_obs:,} cells from {path.name}"
+
+def _write(adata, out: Path, task: str | None) -> None:
+    t = time.perf_counter(); write_h5ad_atomic(adata, out); _done(task, "write", t, str(out))
+
+def _predict(args) -> None:
+    progress = not args.quiet
+    model_dir, path = _check_model_dir(args.model), _check_input(args.input)
+    out = check_output(args.out, args.overwrite, inputs=[path]); png = _plot_path(args, out)
+    adata = _read_input(path, _task(args))
+    from schybridbert.model import SCHybridBERT
+    SCHybridBERT.load(model_dir, device=args.device, progress=progress).predict(adata)
+    _write(adata, out, _task(args))
+    if png: plot_umap(adata.obsm["X_schybridbert"], {"scHybridBERT label": adata.obs["schybridbert_label"].to_numpy(),
+                                                    "confidence": adata.obs["schybridbert_confidence"].to_numpy()}, png, _plot_title(adata, path), _task(args))
+    counts = adata.obs["schybridbert_label"].value_counts()
+    print(f"annotated {adata.n_obs} cells ({int(adata.obs['schybridbert_unknown'].sum())} flagged unknown): "
+          + ", ".join(f"{k} {v}" for k, v in counts.items() if v) + f"; written to {out}" + (f", plot {png}" if png else ""))
+
+def _cluster(args) -> None:
+    progress = not args.quiet
+    path = _check_input(args.input)
+    model_dir = args.model and _check_model_dir(args.model)
+    out = check_output(args.out, args.overwrite, inputs=[path]); png = _plot_path(args, out)
+    if args.resolution <= 0: raise SchybridbertInputError(f"--resolution must be positive, got {args.resolution}")
+    if (obsm := _h5ad_names(path, "obsm")) is not None and "X_schybridbert" not in obsm and not model_dir:
+        raise SchybridbertInputError(f"{path} has no scHybridBERT embedding (obsm X_schybridbert): run `schybridbert predict` on it first, or pass --model")
+    if args.label_key and (columns := _h5ad_names(path, "obs")) is not None: _check_label_key(args.label_key, columns, path)
+    t = time.perf_counter()
+    from schybridbert.data import read
+    adata = read(path)
+    _done(_task(args), "read", t, f"{adata.n_obs:,} cells from {path}")
+    if args.label_key: _check_label_key(args.label_key, adata.obs.columns, path)
+    from schybridbert.model import SCHybridBERT, cluster
+    if "X_schybridbert" not in adata.obsm and model_dir: SCHybridBERT.load(model_dir, device=args.device, progress=progress).predict(adata)
+    t = time.perf_counter()
+    scores = cluster(adata, label_key=args.label_key, resolution=args.resolution)
+    n_clusters = adata.obs["schybridbert_leiden"].nunique()
+    _done(_task(args), "Leiden clustering", t, f"{n_clusters} clusters")
+    _write(adata, out, _task(args))
+    if png: plot_umap(adata.obsm["X_schybridbert"], {"Leiden cluster": adata.obs["schybridbert_leiden"].to_numpy()}
+                      | ({args.label_key: adata.obs[args.label_key].astype(str).to_numpy()} if args.label_key else {}), png, _plot_title(adata, path), _task(args))
+    print(f"{n_clusters} clusters" + (f", ARI {scores['ari']:.3f}, NMI {scores['nmi']:.3f}" if scores else "")
+          + f"; written to {out}" + (f", plot {png}" if png else ""))
+
+def _benchmark(args) -> None:
+    from schybridbert.benchmark import run_benchmark
+    methods = dict(methods=args.methods) if args.methods else {}  # None: the benchmark's default set
+    s = run_benchmark(args.datasets, args.folds, _config(args.config), args.seed, args.out, overwrite=args.overwrite, progress=not args.quiet, **methods)
+    print(s[["dataset", "method", "accuracy", "accuracy_sd", "macro_f1", "macro_f1_sd"]].round(3).to_string(index=False))
+    print(f"summary written to {Path(args.out) / 'summary.csv'}")
+
+_COMMANDS = dict(demo=_demo, fit=_fit, predict=_predict, cluster=_cluster, benchmark=_benchmark)
 
 def main(argv=None) -> int:
     "Entry point of the `schybridbert` command."
-    p = _parser()
-    args = p.parse_args(argv)
+    args = _parser().parse_args(argv)
     show_warning = warnings.showwarning
     if not args.debug:  # one line per warning, like the errors
         warnings.showwarning = lambda m, *a, **k: print(f"schybridbert {args.command}: warning: {m}", file=sys.stderr)
-    try: return _run(args)
+    try:
+        configure_threads(args.threads)  # before torch loads: its OpenMP pool reads the settings once
+        _COMMANDS[args.command](args)
+        return 0
     except (SchybridbertInputError, OSError, RuntimeError, ValueError) as e:
         if args.debug: traceback.print_exc()
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
