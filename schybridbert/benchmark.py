@@ -4,19 +4,22 @@
 
 # %% ../nbs/08_benchmark.ipynb #1662aed7
 from __future__ import annotations
-import json, os, shutil
+import json, os, shlex, shutil, subprocess, sys
 from pathlib import Path
 import numpy as np, pandas as pd
 import schybridbert
 from .data import SchybridbertInputError, list_datasets
-from .evaluation import summarise_folds
+from .evaluation import BENCH_EXTRA, TRANSDUCTIVE, missing_peers, require_peers, summarise_folds
 
 # %% auto #0
-__all__ = ['METHODS', 'METHOD_LABELS', 'benchmark_notebook', 'tag_parameters', 'benchmark_template', 'run_benchmark',
-           'summary_markdown', 'paired_comparison', 'collate', 'results_tables']
+__all__ = ['METHODS', 'FAIR_FIELD', 'KEY_PACKAGES', 'METHOD_LABELS', 'benchmark_notebook', 'tag_parameters', 'benchmark_template',
+           'provenance', 'default_methods', 'run_benchmark', 'summary_markdown', 'paired_comparison',
+           'best_fair_comparison', 'collate', 'results_tables']
 
 # %% ../nbs/08_benchmark.ipynb #51614fe1
-METHODS = ("hybrid", "performer", "gat", "l1_logreg", "linear_svc", "knn_pca")
+METHODS = ("hybrid", "performer", "gat", "l1_logreg", "l1_logreg_balanced", "linear_svc", "linear_svc_balanced", "celltypist",
+           "knn_pca", "scanvi")
+FAIR_FIELD = ("l1_logreg", "l1_logreg_balanced", "linear_svc", "linear_svc_balanced", "celltypist", "knn_pca")
 
 def benchmark_notebook() -> Path:
     "Path of the papermill benchmark template shipped with the package."
@@ -38,6 +41,31 @@ def benchmark_template():
     import nbformat
     return tag_parameters(nbformat.read(benchmark_notebook(), as_version=4))
 
+# %% ../nbs/08_benchmark.ipynb #4d99ffce
+KEY_PACKAGES = ("torch", "scanpy", "anndata", "scikit-learn", "numpy", "scipy", "torch_geometric", "performer_pytorch",
+                "celltypist", "scvi-tools")
+
+def _git(cwd, *args) -> str | None:
+    "stdout of `git -C cwd args`, or None when git fails or is missing."
+    try: r = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError): return None
+    return r.stdout if r.returncode == 0 else None
+
+def provenance(exclude=()) -> dict:
+    "Git commit and dirtiness of the checkout the package runs from (None for an installed wheel), package and key dependency versions."
+    from importlib.metadata import version, PackageNotFoundError
+    def ver(name):
+        try: return version(name)
+        except PackageNotFoundError: return None
+    pkg = Path(schybridbert.__file__).resolve().parent
+    tracked = _git(pkg, "ls-files", "--error-unmatch", "__init__.py") is not None
+    status = _git(pkg, "status", "--porcelain", "--", ":/", *[f":(exclude){Path(p).resolve()}" for p in exclude]) if tracked else None
+    changed = status.splitlines() if status is not None else []
+    return dict(git_commit=_git(pkg, "rev-parse", "HEAD").strip() if tracked else None,
+                git_dirty=bool(changed) if status is not None else None, git_changes=changed[:20],
+                schybridbert_version=schybridbert.__version__, python=sys.version.split()[0],
+                versions={n: ver(n) for n in KEY_PACKAGES})
+
 # %% ../nbs/08_benchmark.ipynb #d5437d0f
 def _names(x, what: str, known) -> list[str]:
     "Comma-separated string or list -> list of names, each checked against `known`."
@@ -47,25 +75,39 @@ def _names(x, what: str, known) -> list[str]:
     if bad: raise SchybridbertInputError(f"unknown {what[:-1]} '{bad[0]}'; choose from {', '.join(known)}")
     return names
 
+def default_methods() -> tuple[list[str], list[str]]:
+    "(methods to run, peers skipped): every method of `METHODS` whose packages are installed."
+    skipped = missing_peers(METHODS)
+    return [m for m in METHODS if m not in skipped], skipped
+
 def run_benchmark(datasets, folds: int = 5, config: str | dict = "cpu-small", seed: int = 0, out: str | os.PathLike = "results",
-                  methods=METHODS, overwrite: bool = False, progress: bool = True, kernel_name: str = "python3") -> pd.DataFrame:
+                  methods=None, overwrite: bool = False, progress: bool = True, kernel_name: str = "python3") -> pd.DataFrame:
     "Run the benchmark notebook (papermill) for each of `datasets`, then `collate(out)`; returns the summary table."
     import papermill as pm
     from schybridbert.model import resolve_config
-    datasets, methods = _names(datasets, "datasets", list_datasets()), _names(methods, "methods", METHODS)
+    datasets = _names(datasets, "datasets", list_datasets())
+    if methods is None:
+        methods, skipped = default_methods()
+        if skipped: print(f"warning: skipping {', '.join(skipped)}: the optional benchmark peers are not installed; {BENCH_EXTRA}", file=sys.stderr)
+    else: methods, skipped = _names(methods, "methods", METHODS), []
+    require_peers(methods)
     if int(folds) < 2: raise SchybridbertInputError(f"folds must be at least 2, got {folds}")
     resolve_config(config)  # a bad configuration fails here, not inside the first notebook
     out = Path(out)
     busy = [d for d in datasets if (out / d).exists() and any((out / d).iterdir())]
     if busy and not overwrite:
         raise SchybridbertInputError(f"{out / busy[0]} already exists and is not empty; pass --overwrite (overwrite=True) to replace it")
+    call = (f"run_benchmark({','.join(datasets)!r}, folds={int(folds)}, config={config!r}, seed={int(seed)}, out={str(out)!r}, "
+            f"methods={','.join(methods)!r})")
+    prov = provenance(exclude=[out]) | dict(command=shlex.join(sys.argv), call=call)  # once: the code that ran is the code at the start
     failed = []
     for d in datasets:
         target = out / d
         if target.exists(): shutil.rmtree(target)  # no stale tables from an earlier run
         target.mkdir(parents=True)
         params = dict(dataset=d, folds=int(folds), config=config if isinstance(config, str) else json.dumps(config),
-                      seed=int(seed), methods=",".join(methods), out=str(target.resolve()))
+                      seed=int(seed), methods=",".join(methods), out=str(target.resolve()), skipped=",".join(skipped),
+                      provenance=json.dumps(prov))
         try: pm.execute_notebook(benchmark_template(), str(target / "benchmark.ipynb"), parameters=params,
                                  kernel_name=kernel_name, language="python", progress_bar=progress)
         except Exception as e: failed.append((d, e))
@@ -80,20 +122,38 @@ def run_benchmark(datasets, folds: int = 5, config: str | dict = "cpu-small", se
 def _method_order(methods) -> list[str]:
     return [m for m in METHODS if m in set(methods)] + sorted(set(methods) - set(METHODS))
 
-def summary_markdown(summary: pd.DataFrame) -> str:
-    "Markdown table of a `summary.csv` frame: accuracy and macro-F1 as mean ± sd, speed and memory."
-    lines = ["| dataset | method | accuracy | macro-F1 | fit s | predict cells/s | peak MiB |", "|---|---|---|---|---|---|---|"]
+def _shown(method: str) -> str:
+    "A method's name in tables, with transductive methods marked."
+    return f"{method} (transductive)" if method in TRANSDUCTIVE else method
+
+def _commit_label(commit, dirty) -> str:
+    return "no commit recorded" if commit is None or (isinstance(commit, float) and np.isnan(commit)) else f"{commit[:12]}{' (dirty tree)' if dirty is True else ''}"
+
+def summary_markdown(summary: pd.DataFrame, best_fair: pd.DataFrame | None = None, skipped=()) -> str:
+    "Markdown of a `summary.csv` frame (accuracy, macro-F1 as mean ± sd, speed, memory; commit column when mixed), the hybrid vs the best fair method, skipped methods."
+    mixed = summary["git_commit"].astype(str).nunique() > 1 if "git_commit" in summary else False
+    lines = ["| dataset | method | accuracy | macro-F1 | fit s | predict cells/s | peak MiB |" + (" commit |" if mixed else ""),
+             "|---|---|---|---|---|---|---|" + ("---|" if mixed else "")]
     for r in summary.itertuples():
-        lines.append(f"| {r.dataset} | {r.method} | {r.accuracy:.3f} ± {r.accuracy_sd:.3f} | {r.macro_f1:.3f} ± {r.macro_f1_sd:.3f} "
-                     f"| {r.fit_s:.1f} | {r.predict_cells_per_s:,.0f} | {r.peak_mem_mb:,.0f} |")
+        lines.append(f"| {r.dataset} | {_shown(r.method)} | {r.accuracy:.3f} ± {r.accuracy_sd:.3f} | {r.macro_f1:.3f} ± {r.macro_f1_sd:.3f} "
+                     f"| {r.fit_s:.1f} | {r.predict_cells_per_s:,.0f} | {r.peak_mem_mb:,.0f} |" + (f" {_commit_label(r.git_commit, r.git_dirty)} |" if mixed else ""))
+    if best_fair is not None and len(best_fair):
+        lines += ["", "The hybrid against the best method of the fair field (highest mean macro-F1 among "
+                  f"{', '.join(FAIR_FIELD)}), paired by fold (win/loss: better/worse in every fold):", "",
+                  "| dataset | best fair method | hybrid − best (mean ± sd) | folds won/lost | verdict | reading |", "|---|---|---|---|---|---|"]
+        lines += [f"| {r.dataset} | {r.baseline} | {r.mean_diff:+.3f} ± {r.sd_diff:.3f} | {r.folds_won}/{r.folds_lost} | {r.verdict} | {r.reading} |"
+                  for r in best_fair.itertuples()]
+    if "git_commit" in summary and not mixed: lines += ["", f"All rows: commit {_commit_label(summary['git_commit'].iloc[0], summary['git_dirty'].any())}."]
+    if skipped: lines += ["", f"Not run: {', '.join(skipped)} (the optional benchmark peers are not installed; {BENCH_EXTRA})."]
     return "\n".join(lines) + "\n"
 
 def _plot_macro_f1(folds: pd.DataFrame, path: Path) -> None:
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt, seaborn as sns
     n = folds["dataset"].nunique()
+    folds = folds.assign(method=folds["method"].map(_shown))
     fig, ax = plt.subplots(figsize=(max(6, 1.3 * n + 2), 4.5))
-    sns.barplot(data=folds, x="dataset", y="macro_f1", hue="method", hue_order=_method_order(folds["method"]),
+    sns.barplot(data=folds, x="dataset", y="macro_f1", hue="method", hue_order=list(dict.fromkeys(folds["method"])),
                 errorbar="sd", capsize=0.1, err_kws=dict(linewidth=1), ax=ax)
     ax.set(ylim=(0, 1.05), xlabel="", ylabel="macro-F1 (mean ± sd over folds)", title="Cross-validated macro-F1 per dataset")
     ax.tick_params(axis="x", rotation=30)
@@ -131,24 +191,62 @@ def paired_comparison(folds: pd.DataFrame, method: str = "hybrid", against=("l1_
     return pd.DataFrame(rows, columns=["dataset", "method", "baseline", "metric", "mean_diff", "sd_diff", "folds", "folds_won",
                                        "folds_lost", "verdict"])  # columns even when empty, so the CSV reads back
 
-def collate(out: str | os.PathLike = "results") -> pd.DataFrame:
-    "Summarise every `out/<dataset>/folds.csv` into `out/summary.csv` (+ markdown, clustering summary, figures)."
+def _reading(r) -> str:
+    "A paired comparison row in plain words."
+    if r["verdict"] == "tie":
+        return (f"no consistent difference from {r['baseline']}: better in {r['folds_won']}, worse in {r['folds_lost']} "
+                f"of {r['folds']} folds")
+    return f"{r['method']} {'better' if r['verdict'] == 'win' else 'worse'} than {r['baseline']} in all {r['folds']} folds"
+
+def best_fair_comparison(folds: pd.DataFrame, method: str = "hybrid", field=FAIR_FIELD, metric: str = "macro_f1") -> pd.DataFrame:
+    "Per dataset, `paired_comparison` of `method` against the method of `field` with the highest mean `metric`, with a reading in words."
+    rows = []
+    for ds, f in folds.groupby("dataset", sort=False):
+        present = [m for m in field if m in set(f["method"])]
+        if method not in set(f["method"]) or not present: continue
+        means = f[f["method"].isin(present)].groupby("method")[metric].mean().reindex(present)
+        c = paired_comparison(f, method, [means.idxmax()], metric).iloc[0].to_dict()
+        rows.append(c | dict(baseline_mean=means.max(), field=",".join(present), reading=_reading(c)))
+    return pd.DataFrame(rows, columns=["dataset", "method", "baseline", "metric", "mean_diff", "sd_diff", "folds", "folds_won",
+                                       "folds_lost", "verdict", "baseline_mean", "field", "reading"])
+
+def _params(folder: Path) -> dict:
+    "A dataset's `params.json` (empty when absent)."
+    f = folder / "params.json"
+    return json.loads(f.read_text()) if f.exists() else {}
+
+def collate(out: str | os.PathLike = "results", allow_mixed_commits: bool = False) -> pd.DataFrame:
+    "Summarise every `out/<dataset>/folds.csv` into `out/summary.csv` (+ markdown, comparisons, clustering summary, figures)."
     out = Path(out)
     files = sorted(out.glob("*/folds.csv"))
     if not files: raise SchybridbertInputError(f"no <dataset>/folds.csv under {out}; run the benchmark first")
+    params = {f.parent.name: _params(f.parent) for f in files}
+    commits = {ds: p.get("git_commit") for ds, p in params.items()}  # keyed by folder: the dataset name run_benchmark gave it
+    if len(set(commits.values())) > 1 and not allow_mixed_commits:
+        groups = "; ".join(f"{c or 'no commit recorded'} ({', '.join(ds for ds in commits if commits[ds] == c)})"
+                           for c in sorted(set(commits.values()), key=str))
+        raise SchybridbertInputError(f"the results under {out} come from different commits: {groups}; rerun them at one commit, "
+                                     f"or collate with allow_mixed_commits=True (--allow-mixed-commits) to show each row's commit")
     folds = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
     folds["method"] = pd.Categorical(folds["method"], _method_order(folds["method"].unique()), ordered=True)
     folds = folds.sort_values(["dataset", "method", "fold"]).assign(method=lambda d: d["method"].astype(str))
     summary = summarise_folds(folds, by=("dataset", "method"))  # groups in order of appearance: the sorted order
     g = folds.groupby(["dataset", "method"], sort=False)
     summary["n_folds"], summary["config"] = g["fold"].nunique().to_numpy(), g["config"].first().to_numpy()
+    summary["transductive"] = summary["method"].isin(TRANSDUCTIVE)
+    summary["git_commit"] = summary["dataset"].map(commits)
+    summary["git_dirty"] = summary["dataset"].map({ds: p.get("git_dirty") for ds, p in params.items()})
     summary.to_csv(out / "summary.csv", index=False)
-    (out / "summary.md").write_text(summary_markdown(summary))
+    best = best_fair_comparison(folds)
+    best.to_csv(out / "hybrid_vs_best_fair.csv", index=False)
+    skipped = _method_order({m for p in params.values() for m in p.get("skipped_methods", [])})
+    (out / "summary.md").write_text(summary_markdown(summary, best, skipped))
     clust = [pd.read_csv(f) for f in sorted(out.glob("*/clustering.csv"))]
     if clust:
         c = pd.concat(clust).groupby(["dataset", "method"])[["ari", "nmi"]].agg(["mean", "std"])
         c.columns = ["ari", "ari_sd", "nmi", "nmi_sd"]; c.reset_index().to_csv(out / "clustering_summary.csv", index=False)
-    paired_comparison(folds, against=("l1_logreg", "linear_svc", "performer", "gat")).to_csv(out / "hybrid_vs_baselines.csv", index=False)
+    others = [m for m in _method_order(folds["method"].unique()) if m != "hybrid"]
+    paired_comparison(folds, against=others).to_csv(out / "hybrid_vs_baselines.csv", index=False)
     _plot_macro_f1(folds, out / "macro_f1.png")
     cms = {f.parent.name: pd.read_csv(f, index_col=0) for f in sorted(out.glob("*/confusion_hybrid.csv"))}
     if cms: _plot_confusions(cms, out / "confusion_hybrid.png")
@@ -157,7 +255,8 @@ def collate(out: str | os.PathLike = "results") -> pd.DataFrame:
 
 # %% ../nbs/08_benchmark.ipynb #97359719
 METHOD_LABELS = dict(hybrid="hybrid", performer="Performer alone", gat="GAT alone", l1_logreg="L1-LR",
-                     linear_svc="LinearSVC", knn_pca="kNN-PCA")
+                     l1_logreg_balanced="L1-LR balanced", linear_svc="LinearSVC", linear_svc_balanced="LinearSVC balanced",
+                     celltypist="CellTypist", knn_pca="kNN-PCA", scanvi="scANVI (transductive)")
 
 def _markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows])
@@ -168,13 +267,14 @@ def _dataset_order(names, order=None) -> list[str]:
     return [d for d in order if d in names] + sorted(names - set(order))
 
 def _metric_table(summary: pd.DataFrame, metric: str, order=None) -> str:
-    "Datasets x methods, mean ± sd of `metric`; the best mean of each row (to 3 decimals) in bold."
+    "Datasets x methods, mean ± sd of `metric`; the best mean of each row (to 3 decimals, transductive methods aside) in bold."
     methods = _method_order(summary["method"].unique())
     s = summary.set_index(["dataset", "method"])
     rows = []
     for ds in _dataset_order(summary["dataset"].unique(), order):
         means = {m: round(s.loc[(ds, m), metric], 3) for m in methods if (ds, m) in s.index}
-        cell = lambda m: (f"**{means[m]:.3f}**" if means[m] == max(means.values()) else f"{means[m]:.3f}") + f" ± {s.loc[(ds, m), metric + '_sd']:.3f}"
+        top = max([v for m, v in means.items() if m not in TRANSDUCTIVE] or means.values())
+        cell = lambda m: (f"**{means[m]:.3f}**" if means[m] == top and m not in TRANSDUCTIVE else f"{means[m]:.3f}") + f" ± {s.loc[(ds, m), metric + '_sd']:.3f}"
         rows.append([ds] + [cell(m) if m in means else "" for m in methods])
     return _markdown_table(["dataset"] + [METHOD_LABELS.get(m, m) for m in methods], rows)
 
@@ -187,10 +287,10 @@ def results_tables(out: str | os.PathLike = "results", order=None) -> str:
     "Markdown tables of a collated benchmark in `out` (see `collate`): macro-F1, accuracy, paired comparison, clustering."
     out = Path(out)
     summary = pd.read_csv(out / "summary.csv")
-    parts = ["Macro-F1, mean ± sd over folds (bold: best of the row):", _metric_table(summary, "macro_f1", order),
+    parts = ["Macro-F1, mean ± sd over folds (bold: best of the row, transductive methods aside):", _metric_table(summary, "macro_f1", order),
              "Accuracy:", _metric_table(summary, "accuracy", order)]
     paired = pd.read_csv(out / "hybrid_vs_baselines.csv")
-    if len(paired):
+    if len(paired) and set(paired["baseline"]) & {"l1_logreg", "linear_svc", "performer", "gat"}:
         p = paired.set_index(["dataset", "baseline"])
         folds = pd.concat([pd.read_csv(f) for f in sorted(out.glob("*/folds.csv"))], ignore_index=True)
         routes = [_routes(folds)] if "fusion_route" in folds else []  # runs before the route was recorded have none
@@ -201,10 +301,25 @@ def results_tables(out: str | os.PathLike = "results", order=None) -> str:
         parts += ["The hybrid against each method, macro-F1 paired by fold: mean difference (folds won/lost, verdict: "
                   "*win* = better in every fold, *loss* = worse in every fold, else *tie*)" + (", and what the fusion chose per fold:" if routes else ":"),
                   _markdown_table(["dataset"] + [f"vs {METHOD_LABELS.get(b, b)}" for b in against] + ["fusion chosen (folds)"] * len(routes), rows)]
+    best = pd.read_csv(out / "hybrid_vs_best_fair.csv") if (out / "hybrid_vs_best_fair.csv").exists() else pd.DataFrame()
+    if len(best):
+        b = best.set_index("dataset")
+        rows = [[ds, METHOD_LABELS.get(b.loc[ds, "baseline"], b.loc[ds, "baseline"]), f"{b.loc[ds, 'mean_diff']:+.3f} ± {b.loc[ds, 'sd_diff']:.3f}",
+                 f"{b.loc[ds, 'folds_won']}/{b.loc[ds, 'folds_lost']}", b.loc[ds, "verdict"], b.loc[ds, "reading"]]
+                for ds in _dataset_order(best["dataset"].unique(), order)]
+        parts += ["The hybrid against the best method of the fair field (every baseline and peer trained on the training cells "
+                  "alone: the highest mean macro-F1 of each dataset), macro-F1 paired by fold; *win*/*loss* = better/worse in every fold:",
+                  _markdown_table(["dataset", "best fair method", "hybrid − best (mean ± sd)", "folds won/lost", "verdict", "reading"], rows)]
     if (out / "clustering_summary.csv").exists():
         c = pd.read_csv(out / "clustering_summary.csv").set_index(["dataset", "method"])
         score = lambda ds, m: f"{c.loc[(ds, m), 'ari']:.3f} / {c.loc[(ds, m), 'nmi']:.3f}" if (ds, m) in c.index else ""
         rows = [[ds, score(ds, "leiden_pca"), score(ds, "leiden_schybridbert")] for ds in _dataset_order(c.index.get_level_values(0).unique(), order)]
         parts += ["Leiden clustering of the test cells against their labels, ARI / NMI (mean over folds):",
                   _markdown_table(["dataset", "Leiden on PCA", "Leiden on X_schybridbert"], rows)]
+    if "git_commit" in summary:
+        by_ds = summary.groupby("dataset", sort=False)[["git_commit", "git_dirty"]].first()
+        labels = {ds: _commit_label(r.git_commit, r.git_dirty) for ds, r in by_ds.iterrows()}
+        if len(set(labels.values())) == 1: parts.append(f"All results: commit {next(iter(labels.values()))}.")
+        else: parts += ["Commit of each dataset's results (mixed: collated with `allow_mixed_commits`):",
+                        _markdown_table(["dataset", "commit"], [[ds, labels[ds]] for ds in _dataset_order(labels, order)])]
     return "\n\n".join(parts) + "\n"

@@ -4,7 +4,10 @@
 
 # %% ../nbs/00b_evaluation.ipynb #543be13f
 from __future__ import annotations
-import time, tracemalloc, warnings
+import importlib, importlib.util, time, tracemalloc, warnings
+from contextlib import contextmanager
+from functools import partial
+from unittest import mock
 import numpy as np, pandas as pd
 import anndata as ad
 from sklearn.model_selection import StratifiedKFold, train_test_split
@@ -15,13 +18,16 @@ from sklearn.svm import LinearSVC
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.decomposition import PCA
 from sklearn.pipeline import make_pipeline
+from .data import SchybridbertInputError
 from .preprocess import Preprocessor
 from .utils import keep_torch_threads
 
 # %% auto #0
-__all__ = ['BASELINES', 'stratified_split', 'stratified_kfold', 'classification_metrics', 'clustering_metrics',
-           'l1_logistic_regression', 'linear_svc', 'knn_pca', 'run_baseline', 'leiden_clusters', 'leiden_on_pca',
-           'cross_validate_baselines', 'summarise_folds']
+__all__ = ['BASELINES', 'PEERS', 'TRANSDUCTIVE', 'BENCH_EXTRA', 'SCANVI_EPOCHS', 'stratified_split', 'stratified_kfold',
+           'classification_metrics', 'clustering_metrics', 'l1_logistic_regression', 'linear_svc', 'knn_pca',
+           'missing_peers', 'require_peers', 'OneVsRestLogisticRegression', 'celltypist_sklearn_compat', 'CellTypist',
+           'ScanviTransductive', 'run_baseline', 'leiden_clusters', 'leiden_on_pca', 'cross_validate_baselines',
+           'summarise_folds']
 
 # %% ../nbs/00b_evaluation.ipynb #1fe6a8c3
 def stratified_split(labels, test_size: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -59,36 +65,146 @@ def clustering_metrics(y_true, clusters) -> dict:
     return dict(ari=float(adjusted_rand_score(y_true, clusters)), nmi=float(normalized_mutual_info_score(y_true, clusters)))
 
 # %% ../nbs/00b_evaluation.ipynb #79a7e138
-def l1_logistic_regression(C: float = 0.1):
+def l1_logistic_regression(C: float = 0.1, class_weight: str | None = None):
     "L1 logistic regression, liblinear, one-vs-rest: the baseline that beat scBERT in re-evaluations."
-    return OneVsRestClassifier(LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear"))
+    return OneVsRestClassifier(LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear", class_weight=class_weight))
 
-def linear_svc(C: float = 1.0):
+def linear_svc(C: float = 1.0, class_weight: str | None = None):
     "Linear SVM (one-vs-rest)."
-    return LinearSVC(C=C)
+    return LinearSVC(C=C, class_weight=class_weight)
 
 def knn_pca(n_components: int = 50, k: int = 15):
     "kNN (k=15) on the first 50 principal components of the training cells."
     return make_pipeline(PCA(n_components=n_components, random_state=0), KNeighborsClassifier(k))
 
-BASELINES = {"l1_logreg": l1_logistic_regression, "linear_svc": linear_svc, "knn_pca": knn_pca}
+BASELINES = {"l1_logreg": l1_logistic_regression, "l1_logreg_balanced": partial(l1_logistic_regression, class_weight="balanced"),
+             "linear_svc": linear_svc, "linear_svc_balanced": partial(linear_svc, class_weight="balanced"), "knn_pca": knn_pca}
+
+# %% ../nbs/00b_evaluation.ipynb #255034b5
+PEERS = {"celltypist": "celltypist", "scanvi": "scvi"}  # peer method: the module it needs (the `bench` extra)
+TRANSDUCTIVE = ("scanvi",)  # methods that see the test cells (unlabelled) while training
+BENCH_EXTRA = "pip install 'schybridbert[bench]' (from a checkout: pip install -e \".[bench]\")"
+
+def missing_peers(methods) -> list[str]:
+    "The peer methods among `methods` whose package is not installed."
+    return [m for m in methods if m in PEERS and importlib.util.find_spec(PEERS[m]) is None]
+
+def require_peers(methods) -> None:
+    "Raise one sentence naming the extra to install when a peer method among `methods` is not installed."
+    if missing := missing_peers(methods):
+        raise SchybridbertInputError(f"{', '.join(missing)} need{'s' if len(missing) == 1 else ''} the optional benchmark peers "
+                                     f"({', '.join(PEERS[m] for m in missing)}), which are not installed: {BENCH_EXTRA}")
+
+# %% ../nbs/00b_evaluation.ipynb #cf489241
+class OneVsRestLogisticRegression(LogisticRegression):
+    "`LogisticRegression(multi_class='ovr')` as it was before scikit-learn 1.8: one binary model per class, stacked."
+    def fit(self, X, y):
+        ovr = OneVsRestClassifier(LogisticRegression(**self.get_params()), n_jobs=self.n_jobs).fit(X, y)
+        self.classes_, self.n_features_in_ = ovr.classes_, X.shape[1]
+        self.coef_ = np.vstack([e.coef_ for e in ovr.estimators_])
+        self.intercept_ = np.concatenate([e.intercept_ for e in ovr.estimators_])
+        return self
+
+def _ovr_logistic_regression(multi_class="ovr", **kwargs):
+    if multi_class != "ovr": raise ValueError(f"only multi_class='ovr' is provided, got {multi_class!r}")
+    return OneVsRestLogisticRegression(**kwargs)
+
+@contextmanager
+def celltypist_sklearn_compat():
+    "While inside, celltypist's training gets a `LogisticRegression` that accepts `multi_class='ovr'` (removed in scikit-learn 1.8)."
+    if "multi_class" in LogisticRegression().get_params(): yield; return
+    train_module = importlib.import_module("celltypist.train")  # `celltypist.train` is also the name of the function
+    with mock.patch.object(train_module, "LogisticRegression", _ovr_logistic_regression): yield
+
+# %% ../nbs/00b_evaluation.ipynb #0c4c8848
+def _quiet_celltypist():
+    import logging
+    logging.getLogger("celltypist").setLevel(logging.WARNING)
+
+class CellTypist:
+    "A custom CellTypist model: `celltypist.train` (defaults, `feature_selection=True`) and `celltypist.annotate` (best match)."
+    def __init__(self, genes, seed: int = 0): self.genes, self.seed = pd.Index(genes), seed
+
+    def fit(self, X, y) -> "CellTypist":
+        "Train on log-normalised cells x `genes` with labels `y`."
+        require_peers(["celltypist"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # celltypist reads scanpy.__version__
+            import celltypist
+        _quiet_celltypist()
+        with celltypist_sklearn_compat():
+            # random_state seeds the SGD round of the feature selection; the genes are a subset, so no 10,000-count check
+            self.model_ = celltypist.train(X, labels=np.asarray(y).astype(str), genes=self.genes.to_numpy(), feature_selection=True,
+                                           check_expression=False, random_state=self.seed)
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        "Labels of log-normalised cells x `genes`."
+        import celltypist
+        _quiet_celltypist()
+        a = ad.AnnData(X, var=pd.DataFrame(index=self.genes))
+        return celltypist.annotate(a, model=self.model_, majority_voting=False).predicted_labels["predicted_labels"].astype(str).to_numpy()
+
+# %% ../nbs/00b_evaluation.ipynb #21b82eef
+SCANVI_EPOCHS = dict(scvi=100, scanvi=20)
+
+class ScanviTransductive:
+    "scVI then scANVI on 2,000 training-cell HVGs of the training (labelled) and test (unlabelled) cells' counts."
+    def __init__(self, n_top_genes: int = 2000, epochs: dict = SCANVI_EPOCHS, seed: int = 0):
+        self.n_top_genes, self.epochs, self.seed = n_top_genes, dict(epochs), seed
+
+    def fit(self, train: ad.AnnData, y, test: ad.AnnData) -> "ScanviTransductive":
+        "Train on the counts of `train` (labels `y`) and `test` (unlabelled); genes are `train.var_names`, in `test` too."
+        require_peers(["scanvi"])
+        import logging, scanpy as sc, scvi
+        for name in ("scvi", "lightning", "lightning.pytorch", "pytorch_lightning"): logging.getLogger(name).setLevel(logging.ERROR)
+        with keep_torch_threads():  # the HVG statistics run numba, which would leave torch on every core for the training below
+            hvg = sc.pp.highly_variable_genes(ad.AnnData(train.X, var=pd.DataFrame(index=train.var_names)), flavor="seurat_v3",
+                                              n_top_genes=min(self.n_top_genes, train.n_vars - 1), inplace=False)["highly_variable"].to_numpy()
+        self.genes_ = train.var_names[hvg]
+        a = ad.concat([ad.AnnData(train[:, self.genes_].X), ad.AnnData(test[:, self.genes_].X)], index_unique="-")
+        a.obs["label"] = np.r_[np.asarray(y).astype(str), np.full(test.n_obs, "Unknown (test)")]
+        self.n_train_ = train.n_obs
+        scvi.settings.seed = self.seed
+        kw = dict(accelerator="cpu", enable_progress_bar=False, enable_model_summary=False)
+        scvi.model.SCVI.setup_anndata(a, labels_key="label")
+        vae = scvi.model.SCVI(a)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # lightning's advice about dataloader workers and loggers
+            vae.train(max_epochs=self.epochs["scvi"], **kw)
+            self.model_ = scvi.model.SCANVI.from_scvi_model(vae, unlabeled_category="Unknown (test)")
+            self.model_.train(max_epochs=self.epochs["scanvi"], n_samples_per_label=100, **kw)
+        self.adata_ = a
+        return self
+
+    def predict(self) -> np.ndarray:
+        "scANVI's labels of the test cells given to `fit`."
+        return np.asarray(self.model_.predict(self.adata_[self.n_train_:])).astype(str)
 
 # %% ../nbs/00b_evaluation.ipynb #fdbbfaf8
-def run_baseline(method: str, adata: ad.AnnData, train_idx, test_idx, label_key: str = "cell_type") -> dict:
-    "Fit baseline `method` on `adata[train_idx]` (raw counts), evaluate on `adata[test_idx]`."
-    if method not in BASELINES: raise ValueError(f"unknown baseline '{method}'; choose one of {', '.join(BASELINES)}")
+def run_baseline(method: str, adata: ad.AnnData, train_idx, test_idx, label_key: str = "cell_type", seed: int = 0) -> dict:
+    "Fit baseline or peer `method` on `adata[train_idx]` (raw counts), evaluate on `adata[test_idx]`."
+    if method not in BASELINES and method not in PEERS:
+        raise ValueError(f"unknown baseline '{method}'; choose one of {', '.join([*BASELINES, *PEERS])}")
+    require_peers([method])
     train, test = adata[train_idx], adata[test_idx]
     pp = Preprocessor().fit(train)
-    Xtr, Xte = pp.transform(train).X, pp.transform(test).X
     ytr, yte = train.obs[label_key].astype(str).to_numpy(), test.obs[label_key].astype(str).to_numpy()
-    est = BASELINES[method]()
-    tracemalloc.start(); t0 = time.perf_counter()
-    est.fit(Xtr.toarray() if method == "knn_pca" else Xtr, ytr)
-    fit_s = time.perf_counter() - t0; peak = tracemalloc.get_traced_memory()[1]; tracemalloc.stop()
-    t0 = time.perf_counter(); pred = est.predict(Xte.toarray() if method == "knn_pca" else Xte); pred_s = time.perf_counter() - t0
+    peak = np.nan
+    if method == "scanvi":
+        t0 = time.perf_counter(); est = ScanviTransductive(seed=seed).fit(train[:, pp.genes_], ytr, test[:, pp.genes_]); fit_s = time.perf_counter() - t0
+        t0 = time.perf_counter(); pred = est.predict(); pred_s = time.perf_counter() - t0
+    else:
+        Xtr, Xte = pp.transform(train).X, pp.transform(test).X
+        if method == "knn_pca": Xtr, Xte = Xtr.toarray(), Xte.toarray()
+        est = CellTypist(pp.genes_, seed) if method == "celltypist" else BASELINES[method]()
+        if method in BASELINES: tracemalloc.start()
+        t0 = time.perf_counter(); est.fit(Xtr, ytr); fit_s = time.perf_counter() - t0
+        if method in BASELINES: peak = tracemalloc.get_traced_memory()[1] / 2**20; tracemalloc.stop()
+        t0 = time.perf_counter(); pred = est.predict(Xte); pred_s = time.perf_counter() - t0
     m = classification_metrics(yte, pred)
     return dict(method=method, accuracy=m["accuracy"], macro_f1=m["macro_f1"], per_class_f1=m["per_class_f1"],
-                fit_s=fit_s, predict_cells_per_s=len(yte) / max(pred_s, 1e-9), peak_mem_mb=peak / 2**20, predictions=pred)
+                fit_s=fit_s, predict_cells_per_s=len(yte) / max(pred_s, 1e-9), peak_mem_mb=peak, predictions=pred)
 
 # %% ../nbs/00b_evaluation.ipynb #58fd12e0
 @keep_torch_threads()  # scanpy's neighbours run numba (00c_utils)
@@ -121,7 +237,7 @@ def cross_validate_baselines(adata: ad.AnnData, methods=tuple(BASELINES), n_spli
     rows = []
     for fold, (tr, te) in enumerate(stratified_kfold(adata.obs[label_key], n_splits, seed)):
         for m in methods:
-            r = run_baseline(m, adata, tr, te, label_key)
+            r = run_baseline(m, adata, tr, te, label_key, seed)
             rows.append({k: v for k, v in r.items() if k not in ("per_class_f1", "predictions")} | dict(fold=fold))
     return pd.DataFrame(rows)
 
