@@ -11,8 +11,8 @@ import importlib
 
 # %% ../nbs/10_api.ipynb #4c1e2a7b
 _SUBMODULE = {name: module for module, names in {  # public name -> the submodule that defines it
-    "data": ["SchybridbertInputError", "read", "load_dataset", "list_datasets", "validate_counts", "validate_labels"],
-    "utils": ["configure_threads"],
+    "utils": ["SchybridbertInputError", "configure_threads"],
+    "data": ["read", "load_dataset", "list_datasets", "validate_counts", "validate_labels"],
     "preprocess": ["Preprocessor", "normalize_log", "bin_expression"],
     "gene_embeddings": ["coexpression_graph", "gene2vec_embedding", "node2vec_embedding", "gene_embedding_tables"],
     "cell_graph": ["VAE", "fit_vae", "vae_latent", "expmah_similarity", "expmah_knn", "expmah_attach"],

@@ -246,7 +246,7 @@ def _h5ad_names(path: Path, group: str) -> list[str] | None:
 
 def _check_label_key(key: str, columns, path) -> None:
     if key not in columns:
-        raise SchybridbertInputError(f"label column '{key}' is not in the .obs of {path} (columns: {', '.join(map(str, list(columns)[:10])) or 'none'}); "
+        raise SchybridbertInputError(f"label column '{key}' is not in adata.obs of {path} (columns: {', '.join(map(str, list(columns)[:10])) or 'none'}); "
                                      "pass the right one with --label-key")
 
 def _read_input(path: Path, task: str | None, label_key: str | None = None) -> ad.AnnData:
