@@ -59,7 +59,9 @@ def provenance(exclude=()) -> dict:
         except PackageNotFoundError: return None
     pkg = Path(schybridbert.__file__).resolve().parent
     tracked = _git(pkg, "ls-files", "--error-unmatch", "__init__.py") is not None
-    status = _git(pkg, "status", "--porcelain", "--", ":/", *[f":(exclude){Path(p).resolve()}" for p in exclude]) if tracked else None
+    top = Path(_git(pkg, "rev-parse", "--show-toplevel").strip()).resolve() if tracked else None
+    inside = [Path(p).resolve() for p in exclude if tracked and Path(p).resolve().is_relative_to(top)]  # git rejects paths outside the repo
+    status = _git(pkg, "status", "--porcelain", "--", ":/", *[f":(exclude){p}" for p in inside]) if tracked else None
     changed = status.splitlines() if status is not None else []
     return dict(git_commit=_git(pkg, "rev-parse", "HEAD").strip() if tracked else None,
                 git_dirty=bool(changed) if status is not None else None, git_changes=changed[:20],
@@ -81,7 +83,8 @@ def default_methods() -> tuple[list[str], list[str]]:
     return [m for m in METHODS if m not in skipped], skipped
 
 def run_benchmark(datasets, folds: int = 5, config: str | dict = "cpu-small", seed: int = 0, out: str | os.PathLike = "results",
-                  methods=None, overwrite: bool = False, progress: bool = True, kernel_name: str = "python3") -> pd.DataFrame:
+                  methods=None, overwrite: bool = False, progress: bool = True, kernel_name: str = "python3",
+                  allow_mixed_commits: bool = False) -> pd.DataFrame:
     "Run the benchmark notebook (papermill) for each of `datasets`, then `collate(out)`; returns the summary table."
     import papermill as pm
     from schybridbert.model import resolve_config
@@ -100,6 +103,11 @@ def run_benchmark(datasets, folds: int = 5, config: str | dict = "cpu-small", se
     call = (f"run_benchmark({','.join(datasets)!r}, folds={int(folds)}, config={config!r}, seed={int(seed)}, out={str(out)!r}, "
             f"methods={','.join(methods)!r})")
     prov = provenance(exclude=[out]) | dict(command=shlex.join(sys.argv), call=call)  # once: the code that ran is the code at the start
+    others = {f.parent.name: _params(f.parent).get("git_commit") for f in out.glob("*/folds.csv") if f.parent.name not in datasets}
+    if not allow_mixed_commits and any(c != prov["git_commit"] for c in others.values()):
+        ds, c = next((d, c) for d, c in others.items() if c != prov["git_commit"])
+        raise SchybridbertInputError(f"{out / ds} holds results of commit {c or '(none recorded)'}, this checkout is at {prov['git_commit']}: "
+                                     f"use another --out, or pass --allow-mixed-commits (allow_mixed_commits=True) to collate them together")
     failed = []
     for d in datasets:
         target = out / d
@@ -111,7 +119,7 @@ def run_benchmark(datasets, folds: int = 5, config: str | dict = "cpu-small", se
         try: pm.execute_notebook(benchmark_template(), str(target / "benchmark.ipynb"), parameters=params,
                                  kernel_name=kernel_name, language="python", progress_bar=progress)
         except Exception as e: failed.append((d, e))
-    summary = collate(out) if len(failed) < len(datasets) else None
+    summary = collate(out, allow_mixed_commits) if len(failed) < len(datasets) else None
     if failed:
         d, e = failed[0]
         raise RuntimeError(f"benchmark failed on {', '.join(f for f, _ in failed)} ({type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}); "
