@@ -280,8 +280,9 @@ def _fit(args) -> None:
     if args.distributed:
         from schybridbert.distributed import init_distributed
         rank, _ = init_distributed(args.device)
+    from schybridbert.model import SCHybridBERT, resolve_config
+    resolve_config(config)  # a bad configuration fails now: the import takes seconds, reading a large input minutes
     adata = _read_input(path, _task(args) if rank == 0 else None, args.label_key)
-    from schybridbert.model import SCHybridBERT
     model = SCHybridBERT(_cap_epochs(config, args.epochs), seed=args.seed, device=args.device, progress=progress and rank == 0).fit(adata, args.label_key)
     if rank == 0:
         model.save(out, overwrite=args.overwrite)

@@ -67,7 +67,7 @@ def physical_cores() -> int:
     return max(1, min(n, int(limit)) if limit else n)
 
 # %% ../nbs/00c_utils.ipynb #a7f6e9d8
-_THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")
+_THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 def configure_threads(n: int | None = None) -> int:
     "Use `n` threads (default `$SCHYBRIDBERT_THREADS`, else `$OMP_NUM_THREADS`, else the physical cores) in torch, BLAS, OpenMP and numba; return `n`."
@@ -78,7 +78,8 @@ def configure_threads(n: int | None = None) -> int:
     from threadpoolctl import threadpool_limits
     threadpool_limits(n)  # pools already loaded (numpy's BLAS, libgomp)
     if "torch" in sys.modules: sys.modules["torch"].set_num_threads(n)
-    if "numba" in sys.modules:
+    if "numba" not in sys.modules: os.environ["NUMBA_NUM_THREADS"] = str(n)
+    else:  # numba rereads the variable at every compile and fails if it changed after its pool started: leave it alone
         import numba
         numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))  # cannot exceed the pool numba started with
     return n
