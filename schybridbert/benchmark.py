@@ -135,7 +135,9 @@ def _shown(method: str) -> str:
     return f"{method} (transductive)" if method in TRANSDUCTIVE else method
 
 def _commit_label(commit, dirty) -> str:
-    return "no commit recorded" if commit is None or (isinstance(commit, float) and np.isnan(commit)) else f"{commit[:12]}{' (dirty tree)' if dirty is True else ''}"
+    "Short commit, marked when the tree had uncommitted changes."
+    if commit is None or pd.isna(commit): return "no commit recorded"
+    return commit[:12] + (" (dirty tree)" if dirty is not None and not pd.isna(dirty) and bool(dirty) else "")
 
 def summary_markdown(summary: pd.DataFrame, best_fair: pd.DataFrame | None = None, skipped=()) -> str:
     "Markdown of a `summary.csv` frame (accuracy, macro-F1 as mean ± sd, speed, memory; commit column when mixed), the hybrid vs the best fair method, skipped methods."
@@ -151,7 +153,7 @@ def summary_markdown(summary: pd.DataFrame, best_fair: pd.DataFrame | None = Non
                   "| dataset | best fair method | hybrid − best (mean ± sd) | folds won/lost | verdict | reading |", "|---|---|---|---|---|---|"]
         lines += [f"| {r.dataset} | {r.baseline} | {r.mean_diff:+.3f} ± {r.sd_diff:.3f} | {r.folds_won}/{r.folds_lost} | {r.verdict} | {r.reading} |"
                   for r in best_fair.itertuples()]
-    if "git_commit" in summary and not mixed: lines += ["", f"All rows: commit {_commit_label(summary['git_commit'].iloc[0], summary['git_dirty'].any())}."]
+    if "git_commit" in summary and not mixed: lines += ["", f"All rows: commit {_commit_label(summary['git_commit'].iloc[0], summary['git_dirty'].fillna(False).astype(bool).any())}."]
     if skipped: lines += ["", f"Not run: {', '.join(skipped)} (the optional benchmark peers are not installed; {BENCH_EXTRA})."]
     return "\n".join(lines) + "\n"
 
@@ -326,8 +328,10 @@ def results_tables(out: str | os.PathLike = "results", order=None) -> str:
                   _markdown_table(["dataset", "Leiden on PCA", "Leiden on X_schybridbert"], rows)]
     if "git_commit" in summary:
         by_ds = summary.groupby("dataset", sort=False)[["git_commit", "git_dirty"]].first()
-        labels = {ds: _commit_label(r.git_commit, r.git_dirty) for ds, r in by_ds.iterrows()}
-        if len(set(labels.values())) == 1: parts.append(f"All results: commit {next(iter(labels.values()))}.")
-        else: parts += ["Commit of each dataset's results (mixed: collated with `allow_mixed_commits`):",
-                        _markdown_table(["dataset", "commit"], [[ds, labels[ds]] for ds in _dataset_order(labels, order)])]
+        if by_ds["git_commit"].astype(str).nunique() == 1:
+            parts.append(f"All results: commit {_commit_label(by_ds['git_commit'].iloc[0], by_ds['git_dirty'].fillna(False).astype(bool).any())}.")
+        else:
+            labels = {ds: _commit_label(r.git_commit, r.git_dirty) for ds, r in by_ds.iterrows()}
+            parts += ["Commit of each dataset's results (mixed: collated with `allow_mixed_commits`):",
+                      _markdown_table(["dataset", "commit"], [[ds, labels[ds]] for ds in _dataset_order(labels, order)])]
     return "\n\n".join(parts) + "\n"
