@@ -43,7 +43,6 @@ def _read_table(path: Path, genes_as_rows: bool) -> ad.AnnData:
 # %% ../nbs/00_data.ipynb #260f912a
 def read(path: str | os.PathLike, genes_as_rows: bool = False) -> ad.AnnData:
     "Read `.h5ad`, 10x `.h5`, a 10x mtx folder or a `.csv`/`.tsv(.gz)` table into AnnData with CSR float32 `.X`."
-    import scanpy as sc
     path = Path(path)
     if not path.exists(): raise SchybridbertInputError(f"input file not found: {path}")
     name = path.name.lower()
@@ -54,9 +53,12 @@ def read(path: str | os.PathLike, genes_as_rows: bool = False) -> ad.AnnData:
             if path.is_dir():
                 if not any(p.name.startswith("matrix.mtx") for p in path.iterdir()):
                     raise SchybridbertInputError(f"{path} is a folder without a 10x matrix.mtx(.gz); give an .h5ad, .h5, .csv or a 10x mtx folder")
+                import scanpy as sc  # only the 10x readers need it: importing it costs seconds
                 adata = sc.read_10x_mtx(path)
             elif name.endswith(".h5ad"): adata = ad.read_h5ad(path)
-            elif name.endswith(".h5"): adata = sc.read_10x_h5(path)
+            elif name.endswith(".h5"):
+                import scanpy as sc
+                adata = sc.read_10x_h5(path)
             elif any(name.endswith(e) for e in (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".txt.gz")):
                 adata = _read_table(path, genes_as_rows)
             else: raise SchybridbertInputError(f"unsupported file type '{path.suffix}' for {path}; use .h5ad, 10x .h5, a 10x mtx folder, .csv or .tsv")
