@@ -11,7 +11,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .utils import seed_everything, resolve_device, EarlyStopping, keep_torch_threads
-from .performer import progress_bar
+from .utils import progress_bar
 
 # %% auto #0
 __all__ = ['VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_scale', 'expmah_similarity', 'expmah_knn', 'expmah_attach']

@@ -4,14 +4,13 @@
 
 # %% ../nbs/07_cli.ipynb #4590cb90
 from __future__ import annotations
-import argparse, json, os, shutil, sys, tempfile, time, traceback, warnings
-from contextlib import contextmanager
+import argparse, json, os, sys, time, traceback, warnings
 from pathlib import Path
 from . import __version__
-from .utils import SchybridbertInputError, apply_umask, configure_threads
+from .utils import SchybridbertInputError, StageLog, atomic_path, configure_threads
 
 # %% auto #0
-__all__ = ['check_output', 'atomic_path', 'write_h5ad_atomic', 'plot_umap', 'run_demo', 'main']
+__all__ = ['check_output', 'write_h5ad_atomic', 'plot_umap', 'run_demo', 'main']
 
 # %% ../nbs/07_cli.ipynb #2a355914
 def check_output(out: str | os.PathLike, overwrite: bool, inputs=(), is_dir: bool = False) -> Path:
@@ -29,35 +28,14 @@ def check_output(out: str | os.PathLike, overwrite: bool, inputs=(), is_dir: boo
     if not os.access(parent, os.W_OK): raise SchybridbertInputError(f"output folder {parent} is not writable")
     return out
 
-@contextmanager
-def atomic_path(out: str | os.PathLike, is_dir: bool = False):
-    "Yield a temporary path beside `out` (a folder if `is_dir`); on success give it the umask's modes and rename it to `out`, else remove it."
-    out = Path(out)
-    if is_dir: tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    else:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent); os.close(fd); tmp = Path(tmp)
-    try:
-        yield tmp
-        apply_umask(tmp)
-        if is_dir and out.exists(): shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        if tmp.is_dir(): shutil.rmtree(tmp, ignore_errors=True)
-        else: tmp.unlink(missing_ok=True)
-        raise
-
 def write_h5ad_atomic(adata: ad.AnnData, out: str | os.PathLike) -> Path:
     "Write `adata` to a temporary file beside `out`, then rename it into place (with the umask's modes)."
     with atomic_path(out) as tmp: adata.write_h5ad(tmp)
     return Path(out)
 
 # %% ../nbs/07_cli.ipynb #6c3f9a21
-def _done(task: str | None, stage: str, t0: float, note: str = "") -> None:
-    "Say on stderr, as the model's stages do, that `stage` of `task` ended and how long it took since `t0`; nothing when `task` is None."
-    if task: print(f"schybridbert {task}: {stage} done in {time.perf_counter() - t0:.1f} s" + (f" ({note})" if note else ""), file=sys.stderr, flush=True)
-
-def plot_umap(embedding, panels: dict, out: str | os.PathLike, title: str | None = None, task: str | None = "plot") -> Path:
-    "Write to the PNG `out` a UMAP of `embedding` (cells x dims), one panel per `panels` item (title: per-cell categories or numbers); say so as `task`."
+def plot_umap(embedding, panels: dict, out: str | os.PathLike, title: str | None = None, log: StageLog | None = None) -> Path:
+    "Write to the PNG `out` a UMAP of `embedding` (cells x dims), one panel per `panels` item (title: per-cell categories or numbers); `log` says when the UMAP is done."
     import numpy as np, pandas as pd, anndata as ad, scanpy as sc
     import matplotlib; matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -69,7 +47,7 @@ def plot_umap(embedding, panels: dict, out: str | os.PathLike, title: str | None
     with keep_torch_threads():  # UMAP's numba would raise torch's thread count
         sc.pp.neighbors(view, use_rep="X_rep", random_state=0)
         sc.tl.umap(view, random_state=0)
-    _done(task, "UMAP", t, f"{view.n_obs:,} cells")
+    if log: log.done("UMAP", t, f"{view.n_obs:,} cells")
     ncols = min(2, len(panels)); nrows = -(-len(panels) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.4 * ncols, 4.8 * nrows), squeeze=False, layout="constrained")
     for ax, key in zip(axes.flat, obs.columns): sc.pl.umap(view, color=key, ax=ax, show=False, frameon=False, legend_fontsize=8)
@@ -125,7 +103,7 @@ def run_demo(out: str | os.PathLike = "schybridbert-demo", config: str | dict = 
                                                 "scHybridBERT label": test.obs["schybridbert_label"].to_numpy(),
                                                 "confidence": test.obs["schybridbert_confidence"].to_numpy(),
                                                 "gate weight on the cell view": gate[:, 1]},
-                  tmp / "umap.png", f"scHybridBERT embedding of {len(test_idx):,} held-out {dataset} cells", "demo" if progress else None)
+                  tmp / "umap.png", f"scHybridBERT embedding of {len(test_idx):,} held-out {dataset} cells", StageLog("demo", progress))
         model.save(tmp / "model")
         test.write_h5ad(tmp / "test_cells.h5ad")
     return metrics
@@ -202,6 +180,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=0, metavar="N", help="random seed of the folds and the models (default 0)")
     b.add_argument("--methods", metavar="NAMES", help="comma-separated methods to run (default: the benchmark's default set, schybridbert.benchmark.METHODS)")
     b.add_argument("--out", default="results", metavar="FOLDER", help="output folder: one subfolder per dataset, and summary.csv (default results)")
+    b.add_argument("--allow-mixed-commits", action="store_true",
+                   help="collate results made by different commits into one table (each row then shows its commit); refused by default")
     return p
 
 def _config(arg: str) -> str | dict:
@@ -249,7 +229,7 @@ def _check_label_key(key: str, columns, path) -> None:
         raise SchybridbertInputError(f"label column '{key}' is not in adata.obs of {path} (columns: {', '.join(map(str, list(columns)[:10])) or 'none'}); "
                                      "pass the right one with --label-key")
 
-def _read_input(path: Path, task: str | None, label_key: str | None = None) -> ad.AnnData:
+def _read_input(path: Path, log: StageLog, label_key: str | None = None) -> ad.AnnData:
     "Read `path` and validate its counts (and labels, with `label_key`); the validated copy when training, the file's cells as they are otherwise."
     from schybridbert.data import read, validate_counts, validate_labels
     t = time.perf_counter()
@@ -258,7 +238,7 @@ def _read_input(path: Path, task: str | None, label_key: str | None = None) -> a
     else:  # fail now, not after loading the model; predict validates (and warns) again on its own
         with warnings.catch_warnings():
             warnings.simplefilter("ignore"); validate_counts(adata, drop_empty_cells=False)
-    _done(task, "read", t, f"{adata.n_obs:,} cells x {adata.n_vars:,} genes from {path}")
+    log.done("read", t, f"{adata.n_obs:,} cells x {adata.n_vars:,} genes from {path}")
     return adata
 
 # %% ../nbs/07_cli.ipynb #afe59545
@@ -266,7 +246,7 @@ def _demo(args) -> None:
     _print_metrics(run_demo(args.out, _config(args.config), args.seed, args.device, args.overwrite, not args.quiet))
     print(f"results written to {args.out}/")
 
-def _task(args) -> str | None: return None if args.quiet else args.command
+def _log(args, enabled: bool = True) -> StageLog: return StageLog(args.command, enabled and not args.quiet)
 
 def _fit(args) -> None:
     progress = not args.quiet
@@ -282,7 +262,7 @@ def _fit(args) -> None:
         rank, _ = init_distributed(args.device)
     from schybridbert.model import SCHybridBERT, resolve_config
     resolve_config(config)  # a bad configuration fails now: the import takes seconds, reading a large input minutes
-    adata = _read_input(path, _task(args) if rank == 0 else None, args.label_key)
+    adata = _read_input(path, _log(args, rank == 0), args.label_key)
     model = SCHybridBERT(_cap_epochs(config, args.epochs), seed=args.seed, device=args.device, progress=progress and rank == 0).fit(adata, args.label_key)
     if rank == 0:
         model.save(out, overwrite=args.overwrite)
@@ -297,25 +277,25 @@ def _plot_path(args, path: Path) -> Path | None:
 
 def _plot_title(adata, path: Path) -> str: return f"scHybridBERT embedding of {adata.n_obs:,} cells from {path.name}"
 
-def _write(adata, out: Path, task: str | None) -> None:
-    t = time.perf_counter(); write_h5ad_atomic(adata, out); _done(task, "write", t, str(out))
+def _write(adata, out: Path, log: StageLog) -> None:
+    with log.stage("write") as s: write_h5ad_atomic(adata, out); s.note = str(out)
 
 def _predict(args) -> None:
-    progress = not args.quiet
+    progress, log = not args.quiet, _log(args)
     model_dir, path = _check_model_dir(args.model), _check_input(args.input)
     out = check_output(args.out, args.overwrite, inputs=[path]); png = _plot_path(args, out)
-    adata = _read_input(path, _task(args))
+    adata = _read_input(path, log)
     from schybridbert.model import SCHybridBERT
     SCHybridBERT.load(model_dir, device=args.device, progress=progress).predict(adata)
-    _write(adata, out, _task(args))
+    _write(adata, out, log)
     if png: plot_umap(adata.obsm["X_schybridbert"], {"scHybridBERT label": adata.obs["schybridbert_label"].to_numpy(),
-                                                    "confidence": adata.obs["schybridbert_confidence"].to_numpy()}, png, _plot_title(adata, path), _task(args))
+                                                    "confidence": adata.obs["schybridbert_confidence"].to_numpy()}, png, _plot_title(adata, path), log)
     counts = adata.obs["schybridbert_label"].value_counts()
     print(f"annotated {adata.n_obs} cells ({int(adata.obs['schybridbert_unknown'].sum())} flagged unknown): "
           + ", ".join(f"{k} {v}" for k, v in counts.items() if v) + f"; written to {out}" + (f", plot {png}" if png else ""))
 
 def _cluster(args) -> None:
-    progress = not args.quiet
+    progress, log = not args.quiet, _log(args)
     path = _check_input(args.input)
     model_dir = args.model and _check_model_dir(args.model)
     out = check_output(args.out, args.overwrite, inputs=[path]); png = _plot_path(args, out)
@@ -326,24 +306,24 @@ def _cluster(args) -> None:
     t = time.perf_counter()
     from schybridbert.data import read
     adata = read(path)
-    _done(_task(args), "read", t, f"{adata.n_obs:,} cells from {path}")
+    log.done("read", t, f"{adata.n_obs:,} cells from {path}")
     if args.label_key: _check_label_key(args.label_key, adata.obs.columns, path)
     from schybridbert.model import SCHybridBERT, cluster
     if "X_schybridbert" not in adata.obsm and model_dir: SCHybridBERT.load(model_dir, device=args.device, progress=progress).predict(adata)
-    t = time.perf_counter()
-    scores = cluster(adata, label_key=args.label_key, resolution=args.resolution)
-    n_clusters = adata.obs["schybridbert_leiden"].nunique()
-    _done(_task(args), "Leiden clustering", t, f"{n_clusters} clusters")
-    _write(adata, out, _task(args))
+    with log.stage("Leiden clustering") as s:
+        scores = cluster(adata, label_key=args.label_key, resolution=args.resolution)
+        n_clusters = adata.obs["schybridbert_leiden"].nunique(); s.note = f"{n_clusters} clusters"
+    _write(adata, out, log)
     if png: plot_umap(adata.obsm["X_schybridbert"], {"Leiden cluster": adata.obs["schybridbert_leiden"].to_numpy()}
-                      | ({args.label_key: adata.obs[args.label_key].astype(str).to_numpy()} if args.label_key else {}), png, _plot_title(adata, path), _task(args))
+                      | ({args.label_key: adata.obs[args.label_key].astype(str).to_numpy()} if args.label_key else {}), png, _plot_title(adata, path), log)
     print(f"{n_clusters} clusters" + (f", ARI {scores['ari']:.3f}, NMI {scores['nmi']:.3f}" if scores else "")
           + f"; written to {out}" + (f", plot {png}" if png else ""))
 
 def _benchmark(args) -> None:
     from schybridbert.benchmark import run_benchmark
     methods = dict(methods=args.methods) if args.methods else {}  # None: the benchmark's default set
-    s = run_benchmark(args.datasets, args.folds, _config(args.config), args.seed, args.out, overwrite=args.overwrite, progress=not args.quiet, **methods)
+    s = run_benchmark(args.datasets, args.folds, _config(args.config), args.seed, args.out, overwrite=args.overwrite, progress=not args.quiet,
+                      allow_mixed_commits=args.allow_mixed_commits, **methods)
     print(s[["dataset", "method", "accuracy", "accuracy_sd", "macro_f1", "macro_f1_sd"]].round(3).to_string(index=False))
     print(f"summary written to {Path(args.out) / 'summary.csv'}")
 

@@ -83,7 +83,7 @@ def validate_counts(adata: ad.AnnData, what: str = "input", drop_empty_cells: bo
         raise SchybridbertInputError(f"{what} contains {int((~np.isfinite(X.data)).sum())} NaN or infinite values; replace them (e.g. with 0) before running")
     if (X.data < 0).any():
         raise SchybridbertInputError(f"{what} contains negative values (min {X.data.min():.3g}); scHybridBERT needs raw non-negative counts, not scaled data")
-    cell_totals, gene_totals = np.asarray(X.sum(1)).ravel(), np.asarray(X.sum(0)).ravel()
+    cell_totals = np.asarray(X.sum(1)).ravel()
     if (cell_totals == 0).all():
         raise SchybridbertInputError(f"{what} has no non-zero counts: every cell is empty")
     if _looks_log_normalised(X):

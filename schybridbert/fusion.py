@@ -11,7 +11,8 @@ from torch import nn
 import torch.nn.functional as F
 from sklearn.metrics import f1_score
 from .utils import seed_everything, resolve_device, EarlyStopping
-from .performer import class_weights, predict_gene_view, progress_bar
+from .performer import class_weights, predict_gene_view
+from .utils import progress_bar
 from .preprocess import take_rows
 from .evaluation import stratified_kfold
 from torch_geometric.utils import k_hop_subgraph

@@ -12,7 +12,8 @@ import torch.nn.functional as F
 from torch_geometric.nn import GATConv
 from sklearn.metrics import f1_score
 from .utils import seed_everything, resolve_device, EarlyStopping
-from .performer import class_weights, progress_bar
+from .performer import class_weights
+from .utils import progress_bar
 
 
 # %% auto #0

@@ -4,14 +4,11 @@
 
 # %% ../nbs/06_model.ipynb #1a9d2405
 from __future__ import annotations
-import copy, json, os, shutil, sys, tempfile, time, warnings
-from contextlib import contextmanager
+import copy, json, os, time
 from pathlib import Path
-from types import SimpleNamespace
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
 import torch
-from tqdm import tqdm
 import schybridbert
 from .data import SchybridbertInputError, validate_counts, validate_labels
 from .preprocess import Preprocessor, take_rows
@@ -21,7 +18,7 @@ from .performer import GeneView, fit_gene_view, predict_gene_view, GENE_VIEW_CON
 from .cell_graph import fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach
 from .gat import CellView, fit_cell_view, predict_cell_view, graph_to_edge_index, add_new_cells, CELL_VIEW_CONFIGS
 from .fusion import HybridModule, CellGraph, fit_hybrid, predict_hybrid, cross_fit
-from .utils import resolve_device, seed_everything, apply_umask
+from .utils import resolve_device, seed_everything, atomic_path, StageLog, format_duration
 from .reliability import check_fit_resources, _nb_features
 
 # %% auto #0
@@ -77,37 +74,11 @@ def resolve_config(config: str | dict = "cpu-small") -> dict:
     return _merge(resolve_config(base), config)
 
 # %% ../nbs/06_model.ipynb #690070d1
-def _duration(seconds: float) -> str:
-    "Elapsed time for people: `4.2 s`, `48 s`, `6 min 5 s`, `2 h 3 min`."
-    if seconds < 10: return f"{seconds:.1f} s"
-    if seconds < 120: return f"{seconds:.0f} s"
-    if seconds < 7200: return f"{seconds // 60:.0f} min {seconds % 60:.0f} s"
-    return f"{seconds // 3600:.0f} h {seconds % 3600 // 60:.0f} min"
-
 def _about(seconds: float) -> str:
     "A rough duration: `~40 s`, `~6 min`, `~2.5 h`."
     if seconds < 90: return f"~{max(10, round(seconds, -1)):.0f} s"
     if seconds < 5400: return f"~{seconds / 60:.0f} min"
     return f"~{seconds / 3600:.1f} h"
-
-class _StageLog:
-    "Times the stages of one `fit`, `predict` or `save` (`task`) and, when `enabled`, says on stderr when each ends."
-    def __init__(self, task: str, enabled: bool = True):
-        self.task, self.enabled, self.timings = task, enabled, {}
-
-    def say(self, message: str):
-        "Write `schybridbert <task>: <message>` on stderr (between progress bars), unless disabled."
-        if self.enabled: tqdm.write(f"schybridbert {self.task}: {message}", file=sys.stderr)
-
-    @contextmanager
-    def stage(self, name: str, key: str | None = None):
-        """Time the block as stage `name`, into `timings[key]` when `key` is given; the block gets an object with its
-        `start` time and may set its `note`, shown in brackets after the elapsed time. A stage that raises prints nothing."""
-        info = SimpleNamespace(note="", start=time.perf_counter())
-        yield info
-        seconds = time.perf_counter() - info.start
-        if key is not None: self.timings[key] = seconds
-        self.say(f"{name} done in {_duration(seconds)}" + (f" ({info.note})" if info.note else ""))
 
 # %% ../nbs/06_model.ipynb #cba89ff5
 REFERENCE_GFLOPS = 106.  # fp32 1,024 x 1,024 matrix products per second on one thread of the development machine (212 on its two)
@@ -194,7 +165,7 @@ def _attach_graph(ref: CellGraph, features_new: np.ndarray, attach: sp.csr_matri
     return graph, np.arange(ref.n_nodes, graph.n_nodes)
 
 def _cross_fitted_log_probs(new_gene_view, new_cell_view, tokens, graph: CellGraph, y: np.ndarray, *, n_folds: int,
-                            gene_train: dict, cell_train: dict, device: str, seed: int, log: _StageLog) -> tuple[np.ndarray, np.ndarray]:
+                            gene_train: dict, cell_train: dict, device: str, seed: int, log: StageLog) -> tuple[np.ndarray, np.ndarray]:
     """(gene, cell) class log-probabilities of every training cell (graph node), each from fresh copies of the views
     (`new_gene_view()`, `new_cell_view()`) fitted on the other `n_folds - 1` folds only, with `gene_train`/`cell_train`;
     `log` shows a bar per copy and a line per fold."""
@@ -230,7 +201,7 @@ class SCHybridBERT:
         cfg, seed, dev = self.config, self.seed, self.device
         resolve_device(dev)  # fail before any work if cuda is asked for but absent
         rank, world = dist_info()
-        log = _StageLog("fit", self.progress and rank == 0)
+        log = StageLog("fit", self.progress and rank == 0)
         self.timings_, started = log.timings, time.perf_counter()
         with log.stage("preprocess", "preprocess") as s:
             adata = validate_labels(validate_counts(adata, "training data"), label_key)
@@ -313,7 +284,7 @@ class SCHybridBERT:
                       if fu["mode"] == "stacked" else f"joint, best epoch {hist_hybrid['best_epoch'] + 1}")
         self.history_ = dict(gene_view=hist_gene, cell_view=hist_cell, hybrid=hist_hybrid)
         self.label_key_, self.n_train_, self.n_val_ = label_key, len(train_idx), len(val_idx)
-        if log.enabled: log.say(f"fitted in {_duration(time.perf_counter() - started)} (estimate: {_about(self.estimate_['total'])})")
+        if log.enabled: log.say(f"fitted in {format_duration(time.perf_counter() - started)} (estimate: {_about(self.estimate_['total'])})")
         return self
 
 def _seconds_left(model: SCHybridBERT, hist_gene: dict, n_cells: int, gene_view_seconds: float) -> float:
@@ -341,7 +312,7 @@ def _views_shared(model: SCHybridBERT) -> bool:
 def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     "Fused and single-view outputs for the cells of `adata` (raw counts)."
     if not hasattr(model, "module_"): raise RuntimeError("this model is not fitted: call fit or SCHybridBERT.load first")
-    dev, log, started = model.device, _StageLog("predict", model.progress), time.perf_counter()
+    dev, log, started = model.device, StageLog("predict", model.progress), time.perf_counter()
     with log.stage("preprocess") as s:
         logged = model.preprocessor_.transform(adata, "input")
         tokens = model.preprocessor_.tokens(logged, lazy=True)
@@ -358,7 +329,7 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
             out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev)[0][new_nodes]
     out["gene_overlap"] = logged.uns["schybridbert_gene_overlap"]
     seconds = time.perf_counter() - started
-    log.say(f"{len(new_nodes):,} cells in {_duration(seconds)} ({len(new_nodes) / seconds:.0f} cells/s)")
+    log.say(f"{len(new_nodes):,} cells in {format_duration(seconds)} ({len(new_nodes) / seconds:.0f} cells/s)")
     return out
 
 def _predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -> ad.AnnData:
@@ -388,7 +359,7 @@ def _module_args(self) -> dict:
 
 def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) -> Path:
     "Write the fitted model to folder `path` atomically, with the modes the umask gives (0755 / 0644 under 022)."
-    path, log = Path(path), _StageLog("save", self.progress)
+    path, log = Path(path), StageLog("save", self.progress)
     if path.exists() and (not path.is_dir() or any(path.iterdir())) and not overwrite:
         raise SchybridbertInputError(f"{path} exists and is not empty; choose another folder or pass overwrite=True (--overwrite)")
     try: path.parent.mkdir(parents=True, exist_ok=True)
@@ -403,17 +374,10 @@ def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) 
                  latent=torch.as_tensor(self.latent_), edge_index=self.graph_.edge_index, edge_weight=self.graph_.edge_weight)
     if not _views_shared(self):  # joint fusion retrained the views: keep the views alone too
         state.update(gene_view_alone=self.gene_view_alone_.state_dict(), cell_view_alone=self.cell_view_alone_.state_dict())
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        with log.stage(f"model written to {path}") as s:
-            torch.save(state, tmp / "model.pt")
-            (tmp / "config.json").write_text(json.dumps(meta, indent=2, default=list))
-            apply_umask(tmp)  # mkdtemp makes a private 0700 folder; a saved model is shared like any file
-            if path.exists(): shutil.rmtree(path)
-            os.replace(tmp, path)
-            s.note = f"{(path / 'model.pt').stat().st_size / 2**20:.0f} MiB"
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
+    with log.stage(f"model written to {path}") as s, atomic_path(path, is_dir=True) as tmp:
+        torch.save(state, tmp / "model.pt")
+        (tmp / "config.json").write_text(json.dumps(meta, indent=2, default=list))
+        s.note = f"{(tmp / 'model.pt').stat().st_size / 2**20:.0f} MiB"
     return path
 SCHybridBERT.save = _save
 

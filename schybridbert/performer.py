@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_performer.ipynb #54e5e7bd
 from __future__ import annotations
-import contextlib, os, sys, time
+import contextlib, os, time
 import numpy as np
 import torch
 import torch.distributed as dist
@@ -12,13 +12,11 @@ import torch.nn.functional as F
 from torch import nn
 from performer_pytorch import Performer
 from sklearn.metrics import f1_score
-from tqdm import tqdm
-from .utils import seed_everything, resolve_device, EarlyStopping
+from .utils import seed_everything, resolve_device, EarlyStopping, progress_bar
 from .preprocess import take_rows
 
 # %% auto #0
-__all__ = ['GENE_VIEW_CONFIGS', 'GeneView', 'progress_bar', 'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state',
-           'fit_gene_view']
+__all__ = ['GENE_VIEW_CONFIGS', 'GeneView', 'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state', 'fit_gene_view']
 
 # %% ../nbs/02_performer.ipynb #86b9b2ed
 def _gene_table(table: np.ndarray | None, n_genes: int, dim: int, trainable: bool, name: str) -> nn.Embedding:
@@ -97,11 +95,6 @@ def _batch(tokens: np.ndarray, idx: np.ndarray, device: torch.device) -> torch.T
 def _autocast(device: torch.device, bf16: bool):
     "bf16 autocast on `device` when asked (a no-op context otherwise)."
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16)
-
-# %% ../nbs/02_performer.ipynb #d75c2648
-def progress_bar(total: int, desc: str, enabled: bool = True) -> tqdm:
-    "A tqdm bar over `total` steps named `desc` on stderr, redrawn at most every 1 s at a terminal and every 10 s in a log; silent unless `enabled`."
-    return tqdm(total=total, desc=desc, disable=not enabled, file=sys.stderr, mininterval=1 if sys.stderr.isatty() else 10)
 
 # %% ../nbs/02_performer.ipynb #80b6c9f6
 def predict_gene_view(module: GeneView, tokens: np.ndarray, batch_size: int = 16, device: str = "auto",
