@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, json, os, sys, time, traceback, warnings
 from pathlib import Path
 from . import __version__
-from .utils import SchybridbertInputError, StageLog, atomic_path, configure_threads
+from .utils import SchybridbertInputError, StageLog, atomic_path, checkpoint_file, configure_threads
 
 # %% auto #0
 __all__ = ['check_output', 'write_h5ad_atomic', 'plot_umap', 'run_demo', 'main']
@@ -204,16 +204,6 @@ def _check_input(path: str | os.PathLike) -> Path:
     if not path.exists(): raise SchybridbertInputError(f"input file not found: {path}")
     return path
 
-def _check_model_dir(path: str | os.PathLike) -> Path:
-    path = Path(path)
-    if path.is_file():
-        raise SchybridbertInputError(f"{path} is a file; give the model folder that holds it ({path.parent}/)" if path.name == "model.pt"
-                                     else f"{path} is a file, not a model folder; give the folder that `schybridbert fit --out` wrote")
-    if not path.exists(): raise SchybridbertInputError(f"model folder {path} not found")
-    if not (path / "model.pt").is_file():
-        raise SchybridbertInputError(f"{path} is not a schybridbert model folder (no model.pt); give the folder that `schybridbert fit --out` wrote")
-    return path
-
 def _h5ad_names(path: Path, group: str) -> list[str] | None:
     "The `obs` column names or `obsm` keys of an .h5ad file, read with h5py alone; None when `path` is not an .h5ad h5py can read."
     if path.suffix.lower() != ".h5ad" or not path.is_file(): return None
@@ -282,7 +272,7 @@ def _write(adata, out: Path, log: StageLog) -> None:
 
 def _predict(args) -> None:
     progress, log = not args.quiet, _log(args)
-    model_dir, path = _check_model_dir(args.model), _check_input(args.input)
+    model_dir, path = checkpoint_file(args.model).parent, _check_input(args.input)
     out = check_output(args.out, args.overwrite, inputs=[path]); png = _plot_path(args, out)
     adata = _read_input(path, log)
     from schybridbert.model import SCHybridBERT
@@ -297,7 +287,7 @@ def _predict(args) -> None:
 def _cluster(args) -> None:
     progress, log = not args.quiet, _log(args)
     path = _check_input(args.input)
-    model_dir = args.model and _check_model_dir(args.model)
+    model_dir = args.model and checkpoint_file(args.model).parent
     out = check_output(args.out, args.overwrite, inputs=[path]); png = _plot_path(args, out)
     if args.resolution <= 0: raise SchybridbertInputError(f"--resolution must be positive, got {args.resolution}")
     if (obsm := _h5ad_names(path, "obsm")) is not None and "X_schybridbert" not in obsm and not model_dir:

@@ -18,7 +18,7 @@ from .performer import GeneView, fit_gene_view, predict_gene_view, GENE_VIEW_CON
 from .cell_graph import fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach
 from .gat import CellView, fit_cell_view, predict_cell_view, graph_to_edge_index, add_new_cells, CELL_VIEW_CONFIGS
 from .fusion import HybridModule, CellGraph, fit_hybrid, predict_hybrid, cross_fit
-from .utils import resolve_device, seed_everything, atomic_path, StageLog, format_duration
+from .utils import resolve_device, seed_everything, atomic_path, StageLog, format_duration, checkpoint_file
 from .reliability import check_fit_resources, _nb_features
 
 # %% auto #0
@@ -384,12 +384,7 @@ SCHybridBERT.save = _save
 # %% ../nbs/06_model.ipynb #baa786ae
 def _load(cls, path: str | os.PathLike, device: str = "auto", progress: bool = True) -> SCHybridBERT:
     "Load a model written by `save` (the folder), onto `device` (`auto`: a GPU when there is one, as `fit`)."
-    path = Path(path); f = path / "model.pt"
-    if path.is_file():
-        raise SchybridbertInputError(f"{path} is a file, not a model folder; pass the folder that holds model.pt ({path.parent})"
-                                     if path.name == "model.pt" else f"{path} is a file, not a model folder; pass the folder that holds model.pt")
-    if not path.exists(): raise SchybridbertInputError(f"{path} is not a schybridbert model folder: it does not exist")
-    if not f.exists(): raise SchybridbertInputError(f"{path} is not a schybridbert model folder: it holds no model.pt; pass the folder that save (or `schybridbert fit --out`) wrote")
+    f = checkpoint_file(path)
     try: state = torch.load(f, map_location="cpu", weights_only=True); meta = json.loads(state["meta"])
     except Exception as e: raise SchybridbertInputError(f"{f} is corrupt or not a schybridbert checkpoint ({type(e).__name__})") from e
     if meta.get("format") != CHECKPOINT_FORMAT:

@@ -13,8 +13,8 @@ from tqdm import tqdm  # not tqdm.auto: its notebook widget warns where ipywidge
 
 # %% auto #0
 __all__ = ['SchybridbertInputError', 'seed_everything', 'resolve_device', 'keep_torch_threads', 'physical_cores',
-           'configure_threads', 'apply_umask', 'atomic_path', 'progress_bar', 'format_duration', 'StageLog',
-           'EarlyStopping']
+           'configure_threads', 'apply_umask', 'checkpoint_file', 'atomic_path', 'progress_bar', 'format_duration',
+           'StageLog', 'EarlyStopping']
 
 # %% ../nbs/00c_utils.ipynb #b2e1d4c3
 class SchybridbertInputError(ValueError):
@@ -97,6 +97,18 @@ def apply_umask(path: str | os.PathLike) -> None:
     mask, path = _current_umask(), Path(path)
     for p in [path, *path.rglob("*")] if path.is_dir() else [path]:
         os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~mask)
+
+# %% ../nbs/00c_utils.ipynb #7bb976bc
+def checkpoint_file(folder: str | os.PathLike) -> Path:
+    "The `model.pt` of model folder `folder`; anything else fails with one sentence naming what was given."
+    folder = Path(folder)
+    if folder.is_file():
+        raise SchybridbertInputError(f"{folder} is a file, not a model folder; pass the folder that holds model.pt"
+                                     + (f" ({folder.parent})" if folder.name == "model.pt" else ""))
+    if not folder.exists(): raise SchybridbertInputError(f"{folder} is not a schybridbert model folder: it does not exist")
+    if not (folder / "model.pt").is_file():
+        raise SchybridbertInputError(f"{folder} is not a schybridbert model folder: it holds no model.pt; pass the folder that save (or `schybridbert fit --out`) wrote")
+    return folder / "model.pt"
 
 # %% ../nbs/00c_utils.ipynb #3726e33d
 @contextmanager
