@@ -11,7 +11,7 @@ from torch import nn
 import torch.nn.functional as F
 from sklearn.metrics import f1_score
 from .utils import seed_everything, resolve_device, EarlyStopping
-from .performer import class_weights, predict_gene_view
+from .performer import class_weights, predict_gene_view, predict_order
 from .utils import progress_bar
 from .preprocess import take_rows
 from .evaluation import stratified_kfold
@@ -50,10 +50,11 @@ class AdaptiveFusion(nn.Module):
         # `stack_fusion` picks when one view alone beats the gate on held-out cells); a buffer, so checkpoints keep it
         self.register_buffer("route", torch.tensor(-1))
 
-    def mix(self, gene_logits: torch.Tensor, cell_logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        "Fused class scores and gate weights `(n, 2)` for [gene, cell] from the two views' class scores alone."
+    def mix(self, gene_logits: torch.Tensor, cell_logits: torch.Tensor, features: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Fused class scores and gate weights `(n, 2)` for [gene, cell] from the two views' class scores alone;
+        `features`: their `gate_features`, when already computed."""
         lg, lc = gene_logits.log_softmax(1), cell_logits.log_softmax(1)
-        if self.route < 0: w = self.gate(gate_features(lg, lc)).softmax(1)
+        if self.route < 0: w = self.gate(gate_features(lg, lc) if features is None else features).softmax(1)
         else: w = F.one_hot(self.route, 2).to(lg).expand(len(lg), 2)
         return w[:, :1] * lg + w[:, 1:] * lc, w
 
@@ -113,15 +114,16 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
     module.to(dev).eval()
     cell_emb = _cell_embeddings(module, graph.to(dev))  # one full-graph pass serves every batch at inference
     out = {k: [] for k in ("probs", "embedding", "gate", "gene_probs", "cell_probs")}
+    order = predict_order(module.gene_view, tokens)
     with progress_bar(len(node_idx), "predict: gene view + fusion", progress) as bar:
-        for start in range(0, len(node_idx), batch_size):
-            rows = np.arange(start, min(start + batch_size, len(node_idx)))
+        for rows in np.split(order, range(batch_size, len(order), batch_size)):
             r = module(torch.from_numpy(np.ascontiguousarray(tokens[rows])).long().to(dev), cell_emb[torch.as_tensor(node_idx[rows], device=dev)])
             for k, src in (("probs", r["logits"]), ("gene_probs", r["gene_logits"]), ("cell_probs", r["cell_logits"])):
                 out[k].append(src.float().softmax(1).cpu())
             out["embedding"].append(r["embedding"].cpu()); out["gate"].append(r["gate"].cpu())
             bar.update(len(rows))
-    return {k: torch.cat(v).numpy() for k, v in out.items()}
+    back = np.argsort(order)
+    return {k: torch.cat(v).numpy()[back] for k, v in out.items()}
 
 # %% ../nbs/05_fusion.ipynb #e23e0dc6
 @torch.no_grad()
@@ -145,10 +147,12 @@ def cross_fit(fit_predict, y: np.ndarray, n_folds: int = 2, seed: int = 0) -> np
 def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_weight, epochs, batch_size, lr, weight_decay,
                 rng, eval_on=None, bar=None) -> list[float]:
     """Train `fusion`'s gate for `epochs` on `inputs` = [gene log-probs, cell log-probs] and labels `y`; with
-    `eval_on=(inputs, y)`, return the macro-F1 there before training and after each epoch. `bar` counts the epochs."""
+    `eval_on=(inputs, y)`, return the macro-F1 there before training and after each epoch. `bar` counts the epochs.
+    The views are frozen, so their gate features are computed once, not per step."""
     opt = torch.optim.AdamW(fusion.parameters(), lr=lr, weight_decay=weight_decay)
     ce = nn.CrossEntropyLoss(weight=class_weight)
     target, f1s = torch.as_tensor(y, device=inputs[0].device), []
+    inputs = [*inputs, gate_features(*(x.log_softmax(1) for x in inputs))]
     def evaluate():
         fusion.eval()
         with torch.no_grad(): pred = fusion.mix(*eval_on[0])[0].argmax(1).cpu().numpy()
@@ -164,7 +168,7 @@ def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_wei
     return f1s
 
 def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_probs: np.ndarray, y: np.ndarray, *,
-                 epochs: int = 200, batch_size: int = 64, lr: float = 3e-3, weight_decay: float = 1e-2,
+                 epochs: int = 200, batch_size: int = 256, lr: float = 3e-3, weight_decay: float = 1e-2,
                  class_weight: bool = True, n_splits: int = 5, device: str = "auto", seed: int = 0, progress: bool = False) -> dict:
     """Fit `fusion` on the views' log-probabilities of cells that those views were not trained on, with labels `y`.
     An inner `n_splits`-fold cross-validation over those cells scores the gate after 0 to `epochs` epochs and each view
@@ -204,12 +208,12 @@ def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_pr
 
 def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np.ndarray,
                train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked",
-               stack_log_probs: tuple[np.ndarray, np.ndarray] | None = None, head_epochs: int = 200, head_lr: float = 3e-3,
+               stack_log_probs: tuple[np.ndarray, np.ndarray] | None = None, head_epochs: int = 200, head_lr: float = 3e-3, head_batch_size: int = 256,
                epochs: int = 5, batch_size: int = 16, lr: float = 1e-3, view_lr_scale: float = 0.1, weight_decay: float = 1e-2,
                aux_weight: float = 0.5, class_weight: bool = True, patience: int = 2, device: str = "auto", seed: int = 0,
                progress: bool = True) -> dict:
     """Fit the fusion. `mode="stacked"`: views frozen, fusion fitted by `stack_fusion` (`head_epochs` at most, learning
-    rate `head_lr`) on `stack_log_probs`, the (gene, cell) log-probabilities of every cell from cross-fitted copies of
+    rate `head_lr`, batches of `head_batch_size`) on `stack_log_probs`, the (gene, cell) log-probabilities of every cell from cross-fitted copies of
     the views (see `cross_fit`), when given, else on the frozen views' outputs for the validation cells.
     `mode="joint"`: views + fusion trained together on `train_idx` for `epochs`, early-stopped on the validation
     cells' fused macro-F1. `train_idx`/`val_idx` are rows of `tokens` = graph nodes."""
@@ -225,7 +229,7 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
         stack_y = y if stack_log_probs is not None else y[val_idx]
         if len(gene_lp) != len(stack_y) or len(cell_lp) != len(stack_y):
             raise ValueError(f"stack_log_probs must have one row per cell ({len(stack_y)})")
-        hist = stack_fusion(module.fusion, gene_lp, cell_lp, stack_y, epochs=head_epochs, lr=head_lr, weight_decay=weight_decay,
+        hist = stack_fusion(module.fusion, gene_lp, cell_lp, stack_y, epochs=head_epochs, batch_size=head_batch_size, lr=head_lr, weight_decay=weight_decay,
                             class_weight=class_weight, device=device, seed=seed, progress=progress)
         module.eval()
         return dict(mode=mode, cross_fitted=stack_log_probs is not None, **hist)

@@ -14,7 +14,7 @@ from .data import SchybridbertInputError, validate_counts, validate_labels
 from .preprocess import Preprocessor, take_rows
 from .evaluation import stratified_split, clustering_metrics, leiden_clusters
 from .gene_embeddings import gene_embedding_tables
-from .performer import GeneView, fit_gene_view, predict_gene_view, GENE_VIEW_CONFIGS, dist_info, broadcast_state
+from .performer import GeneView, fit_gene_view, predict_gene_view, expressed_counts, GENE_VIEW_CONFIGS, dist_info, broadcast_state
 from .cell_graph import fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach
 from .gat import CellView, fit_cell_view, predict_cell_view, graph_to_edge_index, add_new_cells, CELL_VIEW_CONFIGS
 from .fusion import HybridModule, CellGraph, fit_hybrid, predict_hybrid, cross_fit
@@ -34,10 +34,10 @@ def _stage_configs(name: str) -> dict:
 
 CONFIGS = {
     "cpu-small": _stage_configs("cpu-small") | dict(
-        fusion=dict(hidden=64, dropout=0.2, mode="stacked", cross_fit=2, head_epochs=200, head_lr=3e-3, epochs=4, batch_size=16, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=2),
+        fusion=dict(hidden=64, dropout=0.2, mode="stacked", cross_fit=2, head_epochs=200, head_lr=3e-3, head_batch_size=256, epochs=4, batch_size=16, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=2),
         val_size=0.15, unknown_threshold=0.5),
     "paper": _stage_configs("paper") | dict(
-        fusion=dict(hidden=128, dropout=0.2, mode="stacked", cross_fit=3, head_epochs=200, head_lr=3e-3, epochs=10, batch_size=2, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=3),
+        fusion=dict(hidden=128, dropout=0.2, mode="stacked", cross_fit=3, head_epochs=200, head_lr=3e-3, head_batch_size=256, epochs=10, batch_size=2, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=3),
         val_size=0.15, unknown_threshold=0.5),
 }
 
@@ -95,25 +95,29 @@ _COST = dict(  # reference seconds, calibrated as the prose above says
     head_step=5e-4, head_eval=2e-3,  # per step and per held-out scoring of the stacked fusion's gate
     early_stop_epochs=40, gat_copy_epochs=10)  # epochs the VAE and GAT typically run; GAT copies train for best + 1
 
-def gene_view_flops(n_genes: int, model: dict, n_classes: int = 20) -> float:
-    "Forward FLOPs of the gene view for one cell: projections, feed-forward, FAVOR+ features and head (matrix products)."
+def gene_view_flops(n_genes: int, model: dict, n_classes: int = 20, seq_len: float | None = None) -> float:
+    """Forward FLOPs of the gene view for one cell whose sequence holds `seq_len` genes (default: all `n_genes`):
+    projections, feed-forward, FAVOR+ features and head (matrix products)."""
     dim, heads, dh = model["dim"], model["heads"], model["dim_head"]
     per_token_layer = 8 * dim * heads * dh + 16 * dim * dim + 8 * heads * _nb_features(model) * dh
     dims = [n_genes if model.get("head", "scbert") == "scbert" else dim, *model["head_dims"], n_classes]
-    return float(n_genes * model["depth"] * per_token_layer + 2 * n_genes * dim + 2 * sum(a * b for a, b in zip(dims[:-1], dims[1:])))
+    seq_len = n_genes if seq_len is None else seq_len
+    return float(seq_len * model["depth"] * per_token_layer + 2 * seq_len * dim + 2 * sum(a * b for a, b in zip(dims[:-1], dims[1:])))
 
 # %% ../nbs/06_model.ipynb #f1fd77c7
 def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict = "cpu-small", n_classes: int = 20,
-                         speed: float = 1.0, gene_view_epochs: int | None = None, cross_fit_epochs: int | None = None) -> dict:
+                         speed: float = 1.0, gene_view_epochs: int | None = None, cross_fit_epochs: int | None = None,
+                         seq_len: float | None = None) -> dict:
     """Expected seconds of each stage of `SCHybridBERT.fit` on `n_cells` x `n_genes` (model genes) with `config`, on a
     machine `speed` times the reference (`machine_speed`), plus `total`. The gene view runs `gene_view_epochs` (default:
-    all) and its cross-fitting copies `cross_fit_epochs` (default: as many)."""
+    all) and its cross-fitting copies `cross_fit_epochs` (default: as many), over sequences of `seq_len` genes on
+    average (default: all genes)."""
     cfg, c = resolve_config(config), _COST
     model, train, fu = cfg["gene_view"]["model"], cfg["gene_view"]["train"], cfg["fusion"]
     vae, _, gat, gat_train = cell_view_settings(cfg["cell_view"])
     n, g = n_cells, n_genes
     n_val = int(round(n * cfg["val_size"])); n_fit = n - n_val
-    flops = gene_view_flops(g, model, n_classes)
+    flops = gene_view_flops(g, model, n_classes, seq_len)
     train_cell = lambda batch: c["gene_train"] * flops + c["gene_step"] / batch
     predict_cell = c["gene_predict"] * flops + c["gene_step"] / (3 * train["batch_size"])
     epochs = gene_view_epochs or train["epochs"]
@@ -133,8 +137,8 @@ def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict = "cpu-s
                             + folds * c["gat_copy_epochs"] * (0.75 * n * gat_cell + c["epoch"]))
     if stacked:
         m, epochs_head = (n if folds > 1 else n_val), fu["head_epochs"]
-        out["hybrid"] = (5 * epochs_head * (np.ceil(0.8 * m / 64) * c["head_step"] + c["head_eval"])
-                         + epochs_head / 2 * np.ceil(m / 64) * c["head_step"])
+        out["hybrid"] = (5 * epochs_head * (np.ceil(0.8 * m / fu["head_batch_size"]) * c["head_step"] + c["head_eval"])
+                         + epochs_head / 2 * np.ceil(m / fu["head_batch_size"]) * c["head_step"])
     else:  # joint: both views train through the gate, early-stopped on the validation cells
         out["hybrid"] = fu["epochs"] * (1.5 * n_fit * train_cell(fu["batch_size"]) + n_val * predict_cell)
     out = {k: float(v) / speed for k, v in out.items()}
@@ -208,17 +212,17 @@ class SCHybridBERT:
             labels = adata.obs[label_key].astype(str).to_numpy()
             self.classes_ = np.array(sorted(set(labels)))
             y = np.searchsorted(self.classes_, labels)
-            if log.enabled:  # the model genes are known after the gene filter; until then, the HVG count bounds them
-                genes = min(cfg["preprocess"]["n_top_genes"] or adata.n_vars, adata.n_vars)
-                self.estimate_ = estimate_fit_seconds(adata.n_obs, genes, cfg, len(self.classes_), machine_speed(dev))
-                log.say(f"{adata.n_obs:,} cells x {genes:,} genes, {len(self.classes_)} types, config {self.config_name}; "
-                        f"expect {_about(self.estimate_['total'])} on this machine")
             train_idx, val_idx = stratified_split(labels, cfg["val_size"], seed)
             self.preprocessor_ = Preprocessor(**cfg["preprocess"]).fit(adata)
             # say before hours of work, not after, when the machine cannot hold this config
             check_fit_resources(adata.n_obs, len(self.preprocessor_.genes_), cfg, dev, n_classes=len(self.classes_))
             logged = self.preprocessor_.transform(adata, "training data")
             tokens = self.preprocessor_.tokens(logged, lazy=True)  # binned per batch: memory stays that of the CSR matrix
+            seq_len = float(expressed_counts(tokens).mean()) if cfg["gene_view"]["model"]["sequence"] == "expressed" else None
+            if log.enabled:
+                self.estimate_ = estimate_fit_seconds(adata.n_obs, logged.n_vars, cfg, len(self.classes_), machine_speed(dev), seq_len=seq_len)
+                log.say(f"{adata.n_obs:,} cells x {logged.n_vars:,} genes, {len(self.classes_)} types, config {self.config_name}; "
+                        f"expect {_about(self.estimate_['total'])} on this machine")
             s.note = f"{logged.n_vars:,} model genes of {adata.n_vars:,}"
 
         gv = cfg["gene_view"]
@@ -235,7 +239,7 @@ class SCHybridBERT:
                                       device=dev, seed=seed, progress=log.enabled, **gv["train"])
             s.note = (f"best epoch {hist_gene['best_epoch'] + 1}/{len(hist_gene['train_loss'])}, "
                       f"validation macro-F1 {max(hist_gene['val_macro_f1'], default=float('nan')):.3f}")
-            if log.enabled: s.note += f"; {_about(_seconds_left(self, hist_gene, len(y), time.perf_counter() - s.start))} left"
+            if log.enabled: s.note += f"; {_about(_seconds_left(self, hist_gene, len(y), time.perf_counter() - s.start, seq_len))} left"
 
         vae_kw, graph_kw, gat_kw, gat_train = cell_view_settings(cfg["cell_view"])
         with log.stage("cell graph", "cell_graph") as s:
@@ -287,10 +291,10 @@ class SCHybridBERT:
         if log.enabled: log.say(f"fitted in {format_duration(time.perf_counter() - started)} (estimate: {_about(self.estimate_['total'])})")
         return self
 
-def _seconds_left(model: SCHybridBERT, hist_gene: dict, n_cells: int, gene_view_seconds: float) -> float:
+def _seconds_left(model: SCHybridBERT, hist_gene: dict, n_cells: int, gene_view_seconds: float, seq_len: float | None) -> float:
     "Seconds the stages after the gene view should take: re-estimated for the epochs it ran, at the speed it showed."
     est = estimate_fit_seconds(n_cells, len(model.preprocessor_.genes_), model.config, len(model.classes_),
-                               gene_view_epochs=len(hist_gene["train_loss"]), cross_fit_epochs=hist_gene["best_epoch"] + 1)
+                               gene_view_epochs=len(hist_gene["train_loss"]), cross_fit_epochs=hist_gene["best_epoch"] + 1, seq_len=seq_len)
     speed = est["gene_view"] / gene_view_seconds
     return sum(v for k, v in est.items() if k not in ("total", "preprocess", "gene_embeddings", "gene_view")) / speed
 
@@ -351,7 +355,7 @@ def _predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -
 SCHybridBERT.predict = _predict
 
 # %% ../nbs/06_model.ipynb #37ffddeb
-CHECKPOINT_FORMAT = 5  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route; 4: the gate reads log-probabilities only; 5: the gate reads class-free confidence features
+CHECKPOINT_FORMAT = 6  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route; 4: the gate reads log-probabilities only; 5: the gate reads class-free confidence features; 6: the gene view's `sequence` (format 5 attended over all genes)
 
 def _module_args(self) -> dict:
     return dict(n_genes=len(self.preprocessor_.genes_), n_classes=len(self.classes_), n_tokens=self.preprocessor_.n_tokens,
@@ -387,7 +391,10 @@ def _load(cls, path: str | os.PathLike, device: str = "auto", progress: bool = T
     f = checkpoint_file(path)
     try: state = torch.load(f, map_location="cpu", weights_only=True); meta = json.loads(state["meta"])
     except Exception as e: raise SchybridbertInputError(f"{f} is corrupt or not a schybridbert checkpoint ({type(e).__name__})") from e
-    if meta.get("format") != CHECKPOINT_FORMAT:
+    if meta.get("format") == 5:  # the same modules; its gene view attended over every gene, the default then
+        meta["config"]["gene_view"]["model"].setdefault("sequence", "all")
+        meta["config"]["fusion"].setdefault("head_batch_size", 64)
+    elif meta.get("format") != CHECKPOINT_FORMAT:
         raise SchybridbertInputError(f"{f} has checkpoint format {meta.get('format')} (schybridbert {meta.get('version')}); this version reads format {CHECKPOINT_FORMAT}: refit the model")
     self = cls(meta["config"], seed=meta["seed"], device=device, progress=progress)
     self.config_name, self.classes_, self.label_key_ = meta["config_name"], np.array(meta["classes"]), meta["label_key"]

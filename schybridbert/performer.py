@@ -10,13 +10,15 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
-from performer_pytorch import Performer
+from performer_pytorch import Performer, FastAttention
+from performer_pytorch.performer_pytorch import softmax_kernel, linear_attention
 from sklearn.metrics import f1_score
 from .utils import seed_everything, resolve_device, EarlyStopping, progress_bar
-from .preprocess import take_rows
+from .preprocess import take_rows, BinnedTokens
 
 # %% auto #0
-__all__ = ['GENE_VIEW_CONFIGS', 'GeneView', 'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state', 'fit_gene_view']
+__all__ = ['GENE_VIEW_CONFIGS', 'KeyMaskedFastAttention', 'keys_masked', 'GeneView', 'expressed_counts', 'length_bucketed',
+           'predict_order', 'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state', 'fit_gene_view']
 
 # %% ../nbs/02_performer.ipynb #86b9b2ed
 def _gene_table(table: np.ndarray | None, n_genes: int, dim: int, trainable: bool, name: str) -> nn.Embedding:
@@ -34,40 +36,90 @@ def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
     for n_in, n_out in zip(sizes[:-1], sizes[1:]): layers += [nn.Linear(n_in, n_out), nn.ReLU(), nn.Dropout(dropout)]
     return nn.Sequential(*layers)
 
+# %% ../nbs/02_performer.ipynb #78a460d8
+class KeyMaskedFastAttention(FastAttention):
+    "performer-pytorch's FAVOR+ attention, with padded keys (`key_mask` False) out of numerator and denominator."
+    key_mask: torch.Tensor | None = None  # (batch, n) bool, set by `keys_masked` for one forward pass
+
+    def forward(self, q, k, v):
+        if self.key_mask is None: return super().forward(q, k, v)
+        keep = self.key_mask[:, None, :, None]
+        q = softmax_kernel(q, projection_matrix=self.projection_matrix, is_query=True)
+        scale = k.shape[-1] ** -0.25
+        logits = torch.einsum("...id,jd->...ij", scale * k, self.projection_matrix.type_as(k))
+        stabiliser = logits.masked_fill(~keep, float("-inf")).amax(dim=(-1, -2), keepdim=True).detach()
+        sq_norm = (k ** 2).sum(-1, keepdim=True) * scale ** 2 / 2
+        k = self.projection_matrix.shape[0] ** -0.5 * (torch.exp(logits - sq_norm - stabiliser) + 1e-4) * keep
+        return linear_attention(q, k, v)
+
+@contextlib.contextmanager
+def keys_masked(module: nn.Module, key_mask: torch.Tensor | None):
+    "Within the block, every `KeyMaskedFastAttention` in `module` masks its keys with `key_mask` (None: no mask)."
+    layers = [m for m in module.modules() if isinstance(m, KeyMaskedFastAttention)]
+    for m in layers: m.key_mask = key_mask
+    try: yield
+    finally:
+        for m in layers: m.key_mask = None
+
+
 # %% ../nbs/02_performer.ipynb #077c1935
 class GeneView(nn.Module):
-    "scHybridBERT gene view: summed expression/gene2vec/node2vec embeddings -> Performer -> head."
+    r"""scHybridBERT gene view. Token $t_g$ of gene $g$ enters as $E_{tok}[t_g] + E_{g2v}[g] + E_{n2v}[g]$; a Performer
+    (FAVOR+ linear attention) contextualises the cell's sequence, a LayerNorm follows, and a head turns the per-gene
+    vectors $h_g$ into the cell embedding: `scbert` maps each $h_g$ to a number $w^\top h_g + b$ and runs an MLP over
+    the `n_genes` numbers; `pooled` runs the MLP on the mean of the $h_g$. The sequence holds every model gene
+    (`sequence="all"`, scBERT) or only the genes with a non-zero token (`"expressed"`; the `scbert` head reads 0 for
+    the others). `classify` is one linear layer on the embedding."""
     def __init__(self, n_genes: int, n_classes: int, n_tokens: int,
                  dim: int = 64, depth: int = 2, heads: int = 4, dim_head: int = 16, nb_features: int | None = None,
                  gene2vec: np.ndarray | None = None, node2vec: np.ndarray | None = None,
                  trainable_gene_tables: bool = False, head: str = "scbert", head_dims: tuple[int, ...] = (256, 64),
-                 dropout: float = 0.1):
+                 dropout: float = 0.1, sequence: str = "all"):
         super().__init__()
         if head not in ("scbert", "pooled"): raise ValueError(f"head must be 'scbert' or 'pooled', got {head!r}.")
+        if sequence not in ("all", "expressed"): raise ValueError(f"sequence must be 'all' or 'expressed', got {sequence!r}.")
         if dim % heads: raise ValueError(f"dim ({dim}) must be divisible by heads ({heads}).")
-        self.n_genes, self.n_classes, self.n_tokens, self.head = n_genes, n_classes, n_tokens, head
+        self.n_genes, self.n_classes, self.n_tokens, self.head, self.sequence = n_genes, n_classes, n_tokens, head, sequence
         self.token_emb = nn.Embedding(n_tokens, dim)
         self.gene2vec = _gene_table(gene2vec, n_genes, dim, trainable_gene_tables, "gene2vec")
         self.node2vec = _gene_table(node2vec, n_genes, dim, trainable_gene_tables, "node2vec")
         self.register_buffer("gene_idx", torch.arange(n_genes), persistent=False)
         self.encoder = Performer(dim=dim, depth=depth, heads=heads, dim_head=dim_head, nb_features=nb_features,
                                  ff_dropout=dropout, attn_dropout=dropout)
+        for m in self.encoder.modules():  # the same layer and parameters, able to mask padded keys
+            if type(m) is FastAttention: m.__class__ = KeyMaskedFastAttention
         self.norm = nn.LayerNorm(dim)
         if head == "scbert": self.to_scalar = nn.Conv1d(dim, 1, kernel_size=1)
         self.mlp = _mlp([n_genes if head == "scbert" else dim, *head_dims], dropout)
         self.emb_dim = head_dims[-1]
         self.out = nn.Linear(self.emb_dim, n_classes)
 
-    def encode(self, tokens: torch.Tensor) -> torch.Tensor:
-        "Per-gene contextual vectors `(batch, n_genes, dim)` for int tokens `(batch, n_genes)`."
-        genes = self.gene2vec(self.gene_idx) + self.node2vec(self.gene_idx)
-        return self.norm(self.encoder(self.token_emb(tokens) + genes))
+    def _sequence(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        "Gene ids `(batch, length)` of each cell's sequence, and which positions are real (None: all of them)."
+        if self.sequence == "all": return self.gene_idx.expand(len(tokens), -1), None
+        expressed = tokens > 0
+        length = max(int(expressed.sum(1).max()), 1)
+        genes = torch.argsort((~expressed).to(torch.uint8), dim=1, stable=True)[:, :length]  # expressed genes first, in gene order
+        real = expressed.gather(1, genes)
+        real[:, 0] = True  # a cell that expresses none of the genes reads one zero token
+        return genes, real
+
+    def encode(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        "Contextual vectors `(batch, length, dim)` of each cell's sequence for int tokens `(batch, n_genes)`, its gene ids and real positions."
+        genes, real = self._sequence(tokens)
+        identity = self.gene2vec(genes) + self.node2vec(genes)
+        with keys_masked(self.encoder, real):
+            h = self.encoder(self.token_emb(tokens.gather(1, genes)) + identity, mask=real)
+        return self.norm(h), genes, real
 
     def embed(self, tokens: torch.Tensor) -> torch.Tensor:
         "Cell embeddings `(batch, emb_dim)`: the head's last hidden layer."
-        h = self.encode(tokens)
-        h = self.to_scalar(h.transpose(1, 2)).squeeze(1) if self.head == "scbert" else h.mean(1)
-        return self.mlp(h)
+        h, genes, real = self.encode(tokens)
+        if self.head == "pooled":
+            return self.mlp(h.mean(1) if real is None else (h * real[..., None]).sum(1) / real.sum(1, keepdim=True))
+        per_gene = self.to_scalar(h.transpose(1, 2)).squeeze(1)
+        if real is not None: per_gene = torch.zeros(tokens.shape, dtype=per_gene.dtype, device=per_gene.device).scatter(1, genes, per_gene * real)
+        return self.mlp(per_gene)
 
     def classify(self, emb: torch.Tensor) -> torch.Tensor:
         "Class logits `(batch, n_classes)` from cell embeddings."
@@ -96,20 +148,45 @@ def _autocast(device: torch.device, bf16: bool):
     "bf16 autocast on `device` when asked (a no-op context otherwise)."
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16)
 
+# %% ../nbs/02_performer.ipynb #b2b471ef
+def expressed_counts(tokens) -> np.ndarray:
+    "Number of non-zero tokens of each cell (the length of its `sequence=\"expressed\"` sequence)."
+    if isinstance(tokens, BinnedTokens):  # a stored value binned to a non-zero token is one of at least 1
+        X = tokens.X
+        return np.bincount(np.repeat(np.arange(X.shape[0]), np.diff(X.indptr)), weights=X.data >= 1, minlength=X.shape[0]).astype(np.int64)
+    return (np.asarray(tokens) > 0).sum(1)
+
+def length_bucketed(order: np.ndarray, lengths: np.ndarray, batch_size: int, rng: np.random.Generator, chunk_batches: int = 16) -> np.ndarray:
+    """`order` rearranged so that each run of `batch_size` is a batch of cells of similar `lengths`: chunks of
+    `chunk_batches` batches are sorted by length, and the full batches are shuffled (a short last batch stays last)."""
+    chunk = batch_size * chunk_batches
+    ranked = np.concatenate([c[np.argsort(lengths[c], kind="stable")] for c in np.split(order, range(chunk, len(order), chunk))])
+    n_full = len(ranked) // batch_size
+    batches = rng.permutation(n_full)
+    return np.concatenate([ranked[:n_full * batch_size].reshape(n_full, batch_size)[batches].ravel(), ranked[n_full * batch_size:]])
+
+
 # %% ../nbs/02_performer.ipynb #80b6c9f6
+def predict_order(module: GeneView, tokens) -> np.ndarray:
+    "The order to run cells in: by length of their sequence with `sequence=\"expressed\"` (less padding), as given otherwise."
+    return np.argsort(expressed_counts(tokens), kind="stable") if module.sequence == "expressed" else np.arange(len(tokens))
+
 def predict_gene_view(module: GeneView, tokens: np.ndarray, batch_size: int = 16, device: str = "auto",
                       bf16: bool = False, progress: bool = False, desc: str = "gene view: predict") -> tuple[np.ndarray, np.ndarray]:
     "Class probabilities `(n_cells, n_classes)` and cell embeddings `(n_cells, emb_dim)`, computed in batches."
     _check_tokens(module, tokens, None, "tokens")
     dev = resolve_device(device)
     module.to(dev).eval()
+    order = predict_order(module, tokens)
     probs, embs = [], []
     with torch.inference_mode(), _autocast(dev, bf16), progress_bar(len(tokens), desc, progress) as bar:
-        for start in range(0, len(tokens), batch_size):
-            emb = module.embed(_batch(tokens, np.arange(start, min(start + batch_size, len(tokens))), dev))
+        for rows in np.split(order, range(batch_size, len(order), batch_size)):
+            emb = module.embed(_batch(tokens, rows, dev))
             probs.append(module.classify(emb).float().softmax(-1).cpu()); embs.append(emb.float().cpu())
             bar.update(len(emb))
-    return torch.cat(probs).numpy(), torch.cat(embs).numpy()
+    back = np.argsort(order)
+    return torch.cat(probs).numpy()[back], torch.cat(embs).numpy()[back]
+
 
 # %% ../nbs/02_performer.ipynb #96df6bd6
 def class_weights(y: np.ndarray, n_classes: int) -> torch.Tensor:
@@ -212,10 +289,13 @@ def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarra
     stopper = EarlyStopping(patience)
     hist = dict(train_loss=[], val_accuracy=[], val_macro_f1=[], epoch_seconds=[], best_epoch=epochs - 1, world_size=world)
     n_batches = -(-len(tokens_train) // batch_size)
+    lengths = expressed_counts(tokens_train) if module.sequence == "expressed" else None
     with progress_bar(epochs * n_batches, desc, progress and rank == 0) as bar:
         for epoch in range(epochs):
             t0 = time.perf_counter()
-            total = _train_epoch(net, tokens_train, y_train, rng.permutation(len(tokens_train)), weight, opt,
+            order = rng.permutation(len(tokens_train))
+            if lengths is not None: order = length_bucketed(order, lengths, batch_size, rng)
+            total = _train_epoch(net, tokens_train, y_train, order, weight, opt,
                                  batch_size, grad_accum, dev, bf16, bar, rank, world)
             hist["train_loss"].append(_sum_over_ranks(total, dev, world) / len(tokens_train))
             hist["epoch_seconds"].append(time.perf_counter() - t0)
@@ -233,10 +313,10 @@ def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarra
 GENE_VIEW_CONFIGS = {
     "cpu-small": dict(
         n_top_genes=1000,
-        model=dict(dim=64, depth=2, heads=4, dim_head=16, nb_features=None, head="scbert", head_dims=(256, 64), dropout=0.1),
+        model=dict(dim=64, depth=2, heads=4, dim_head=16, nb_features=None, head="scbert", head_dims=(256, 64), dropout=0.1, sequence="expressed"),
         train=dict(epochs=10, batch_size=8, grad_accum=4, lr=1e-3, weight_decay=1e-2, class_weight=True, patience=3, bf16=False)),
     "paper": dict(
         n_top_genes=None,
-        model=dict(dim=200, depth=6, heads=10, dim_head=64, nb_features=None, head="scbert", head_dims=(512, 100), dropout=0.1),
+        model=dict(dim=200, depth=6, heads=10, dim_head=64, nb_features=None, head="scbert", head_dims=(512, 100), dropout=0.1, sequence="all"),
         train=dict(epochs=100, batch_size=3, grad_accum=60, lr=1e-4, weight_decay=1e-2, class_weight=True, patience=10, bf16=False)),
 }
