@@ -14,7 +14,8 @@ from .utils import seed_everything, resolve_device, EarlyStopping, keep_torch_th
 from .utils import progress_bar
 
 # %% auto #0
-__all__ = ['VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_scale', 'expmah_similarity', 'expmah_knn', 'expmah_attach']
+__all__ = ['EXACT_MAX_REF', 'VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_scale', 'expmah_similarity', 'expmah_knn',
+           'expmah_attach']
 
 # %% ../nbs/03_cell_graph.ipynb #9af01fe1
 class VAE(nn.Module):
@@ -199,13 +200,15 @@ def _prune_mask(sim: np.ndarray, prune: bool) -> np.ndarray:
     keep[:, 0] = True
     return keep
 
+EXACT_MAX_REF = 50_000  # reference cells up to which `auto` searches exactly
+
 def _topk_csr(Q, R, k, alpha, scale, prune, method, n_candidates, chunk_elems, seed, self_query) -> sp.csr_matrix:
     "Pruned top-`k` Exp-Mah neighbours of rows of `Q` among rows of `R`, as a (len(Q), len(R)) CSR of similarities."
     _check_alpha(alpha)
     if method not in _METHODS: raise ValueError(f"method must be one of {_METHODS}, got '{method}'.")
     n_ref = R.shape[0] - (1 if self_query else 0)
     if not 1 <= k <= n_ref: raise ValueError(f"k must be between 1 and {n_ref} (the available neighbours), got {k}.")
-    if method == "auto": method = "exact" if Q.shape[0] * R.shape[0] <= 2.5e9 else "nndescent"
+    if method == "auto": method = "exact" if n_ref <= EXACT_MAX_REF else "nndescent"
     Q, R = (torch.as_tensor(np.ascontiguousarray(m, dtype=np.float32)) for m in (Q, R))
     if method == "exact": idx, ls = _topk_exact(Q, R, k, alpha, scale, self_query, chunk_elems)
     else: idx, ls = _topk_nndescent(Q, R, k, alpha, scale, self_query, max(n_candidates, k + 1), seed, chunk_elems)
