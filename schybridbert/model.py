@@ -11,67 +11,20 @@ import anndata as ad
 import torch
 import schybridbert
 from .data import SchybridbertInputError, validate_counts, validate_labels
+from .config import CONFIGS, resolve_config, cell_view_settings  # 00d_config; public here too
 from .preprocess import Preprocessor, take_rows
 from .evaluation import stratified_split, clustering_metrics, leiden_clusters
 from .gene_embeddings import gene_embedding_tables
-from .performer import GeneView, fit_gene_view, predict_gene_view, expressed_counts, GENE_VIEW_CONFIGS, dist_info, broadcast_state
+from .performer import GeneView, fit_gene_view, predict_gene_view, expressed_counts, dist_info, broadcast_state
 from .cell_graph import fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach
-from .gat import CellView, fit_cell_view, predict_cell_view, graph_to_edge_index, add_new_cells, CELL_VIEW_CONFIGS
+from .gat import CellView, fit_cell_view, predict_cell_view, graph_to_edge_index, add_new_cells
 from .fusion import HybridModule, CellGraph, fit_hybrid, predict_hybrid, cross_fit
 from .utils import resolve_device, seed_everything, atomic_path, StageLog, format_duration, checkpoint_file
 from .reliability import check_fit_resources, _nb_features
 
 # %% auto #0
-__all__ = ['CONFIGS', 'REFERENCE_GFLOPS', 'GPU_SPEED', 'CHECKPOINT_FORMAT', 'cell_view_settings', 'resolve_config',
-           'gene_view_flops', 'estimate_fit_seconds', 'machine_speed', 'SCHybridBERT', 'cluster']
-
-# %% ../nbs/06_model.ipynb #6a77fbef
-def _stage_configs(name: str) -> dict:
-    g, c = GENE_VIEW_CONFIGS[name], CELL_VIEW_CONFIGS[name]
-    return dict(preprocess=dict(min_cell_frac=0.01, n_top_genes=g["n_top_genes"], bin_num=5),
-                gene_embeddings=dict(threshold=0.5, top_k=10), gene_view=dict(model=g["model"], train=g["train"]),
-                cell_view=c)
-
-CONFIGS = {
-    "cpu-small": _stage_configs("cpu-small") | dict(
-        fusion=dict(hidden=64, dropout=0.2, mode="stacked", cross_fit=2, head_epochs=200, head_lr=3e-3, head_batch_size=256, epochs=4, batch_size=16, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=2),
-        val_size=0.15, unknown_threshold=0.5),
-    "paper": _stage_configs("paper") | dict(
-        fusion=dict(hidden=128, dropout=0.2, mode="stacked", cross_fit=3, head_epochs=200, head_lr=3e-3, head_batch_size=256, epochs=10, batch_size=2, lr=1e-3, view_lr_scale=0.1, aux_weight=0.5, patience=3),
-        val_size=0.15, unknown_threshold=0.5),
-}
-
-def _merge(base: dict, override: dict) -> dict:
-    out = copy.deepcopy(base)
-    for k, v in override.items():
-        if k not in out: raise SchybridbertInputError(f"unknown config key '{k}'; known keys: {', '.join(out)}")
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out[k], dict) else v
-    return out
-
-CONFIGS["tiny"] = _merge(CONFIGS["cpu-small"], dict(
-    preprocess=dict(n_top_genes=200), gene_embeddings=dict(top_k=5),
-    gene_view=dict(model=dict(dim=16, depth=1, heads=2, dim_head=8, head_dims=(64, 32)),
-                   train=dict(epochs=3, batch_size=16, grad_accum=1, lr=3e-3, patience=2)),
-    cell_view=dict(latent_dim=16, vae_hidden=128, vae_epochs=30, hidden=8, heads=2, emb_dim=16, epochs=60, patience=20),
-    fusion=dict(hidden=32, head_epochs=50, epochs=2, patience=1)))
-
-_VAE_KEYS = dict(latent_dim="latent_dim", vae_hidden="hidden", vae_epochs="epochs", vae_batch_size="batch_size", vae_lr="lr", vae_alpha="alpha")
-_GRAPH_KEYS = dict(k="k", expmah_alpha="alpha", prune="prune")
-_GAT_KEYS = ("hidden", "heads", "emb_dim", "n_layers", "dropout", "residual", "use_edge_weight")
-
-def cell_view_settings(cv: dict) -> tuple[dict, dict, dict, dict]:
-    "Split a flat cell-view config into (VAE, graph, GAT module, GAT training) keyword arguments."
-    pick = lambda keys: {new: cv[old] for old, new in keys.items() if old in cv}
-    train = {k: cv[k] for k in cv if k not in _VAE_KEYS and k not in _GRAPH_KEYS and k not in _GAT_KEYS}
-    return pick(_VAE_KEYS), pick(_GRAPH_KEYS), {k: cv[k] for k in _GAT_KEYS if k in cv}, train
-
-def resolve_config(config: str | dict = "cpu-small") -> dict:
-    "A full configuration from a name (`cpu-small`, `paper`, `tiny`) or a dict of overrides (optional `base` name)."
-    if isinstance(config, str):
-        if config not in CONFIGS: raise SchybridbertInputError(f"unknown config '{config}'; choose one of {', '.join(CONFIGS)} or pass a dict")
-        return copy.deepcopy(CONFIGS[config])
-    config = dict(config); base = config.pop("base", "cpu-small")
-    return _merge(resolve_config(base), config)
+__all__ = ['REFERENCE_GFLOPS', 'GPU_SPEED', 'CHECKPOINT_FORMAT', 'gene_view_flops', 'estimate_fit_seconds', 'machine_speed',
+           'SCHybridBERT', 'cluster']
 
 # %% ../nbs/06_model.ipynb #690070d1
 def _about(seconds: float) -> str:

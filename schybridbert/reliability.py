@@ -8,6 +8,7 @@ import math, os
 from pathlib import Path
 import torch
 from .data import SchybridbertInputError
+from .config import resolve_config, cell_view_settings
 
 # %% auto #0
 __all__ = ['BACKWARD_PEAK', 'performer_activation_bytes', 'fit_memory_breakdown', 'estimate_fit_memory', 'available_host_memory',
@@ -38,7 +39,6 @@ def _gene_view_params(n_genes: int, model: dict, n_tokens: int, n_classes: int) 
 def fit_memory_breakdown(n_cells: int, n_genes: int, config: str | dict = "cpu-small", n_classes: int = 20,
                          density: float = 0.1) -> dict:
     "Estimated bytes of each part of `SCHybridBERT.fit` on `n_cells` x `n_genes` (model genes); see `estimate_fit_memory`."
-    from schybridbert.model import resolve_config, cell_view_settings  # model imports this module's users, not vice versa
     cfg = resolve_config(config)
     gv, fu = cfg["gene_view"], cfg["fusion"]
     vae_kw, graph_kw, gat_kw, _ = cell_view_settings(cfg["cell_view"])
