@@ -125,7 +125,7 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
     back = np.argsort(order)
     return {k: torch.cat(v).numpy()[back] for k, v in out.items()}
 
-# %% ../nbs/05_fusion.ipynb #e23e0dc6
+# %% ../nbs/05_fusion.ipynb #3f6399d1
 @torch.no_grad()
 def view_log_probs(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarray, device: str = "auto") -> tuple[np.ndarray, np.ndarray]:
     "Frozen (eval-mode) class log-probabilities (gene view, cell view) of graph nodes `idx`: the fusion's inputs."
@@ -134,6 +134,7 @@ def view_log_probs(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarr
     cell = module.cell_view.classify(_cell_embeddings(module, graph.to(dev), torch.as_tensor(idx, device=dev))).log_softmax(1)
     return np.log(np.clip(gene, 1e-12, None)), cell.cpu().numpy()
 
+# %% ../nbs/05_fusion.ipynb #ef5c3d3a
 def cross_fit(fit_predict, y: np.ndarray, n_folds: int = 2, seed: int = 0) -> np.ndarray:
     """Out-of-fold outputs for every row of `y`: over `n_folds` stratified folds, `fit_predict(fit_rows, held_rows)`
     fits on `fit_rows` alone and returns the outputs of `held_rows`, which land in those rows of the result."""
@@ -144,6 +145,7 @@ def cross_fit(fit_predict, y: np.ndarray, n_folds: int = 2, seed: int = 0) -> np
         out[held_rows] = pred
     return out
 
+# %% ../nbs/05_fusion.ipynb #3649d892
 def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_weight, epochs, batch_size, lr, weight_decay,
                 rng, eval_on=None, bar=None) -> list[float]:
     """Train `fusion`'s gate for `epochs` on `inputs` = [gene log-probs, cell log-probs] and labels `y`; with
@@ -206,6 +208,7 @@ def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_pr
     return dict(cv_macro_f1=cv.tolist(), epochs=best, best_cv_macro_f1=scores[route], route=route,
                 view_cv_macro_f1={v: scores[v] for v in AdaptiveFusion.VIEWS}, stack_cells=len(ys))
 
+# %% ../nbs/05_fusion.ipynb #d0c4adfd
 def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np.ndarray,
                train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked",
                stack_log_probs: tuple[np.ndarray, np.ndarray] | None = None, head_epochs: int = 200, head_lr: float = 3e-3, head_batch_size: int = 256,
