@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
 import torch
+from fastcore.basics import patch
 import schybridbert
 from .data import SchybridbertInputError, validate_counts, validate_labels
 from .config import CONFIGS, resolve_config, cell_view_settings  # 00d_config; public here too
@@ -252,14 +253,14 @@ def _seconds_left(model: SCHybridBERT, hist_gene: dict, n_cells: int, gene_view_
     return sum(v for k, v in est.items() if k not in ("total", "preprocess", "gene_embeddings", "gene_view")) / speed
 
 # %% ../nbs/06_model.ipynb #8a6a1ee5
-def _attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.ndarray]:
+@patch
+def attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.ndarray]:
     """The training cell graph plus the cells of `logged` (log-normalised, model genes) as new nodes, each with
     incoming edges from its Exp-Mah neighbours among the training cells; returns (graph, new node ids)."""
     latent = vae_latent(self.vae_, logged.X, device=self.device)
     attach = expmah_attach(latent, self.latent_, scale=self.graph_scale_, seed=self.seed,
                            **cell_view_settings(self.config["cell_view"])[1])
     return _attach_graph(self.graph_, _node_features(logged), attach)
-SCHybridBERT.attach_cells = _attach_cells
 
 def _views_shared(model: SCHybridBERT) -> bool:
     "Whether the views alone are the hybrid's own modules (stacked fusion) rather than copies kept before joint training."
@@ -289,7 +290,8 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     log.say(f"{len(new_nodes):,} cells in {format_duration(seconds)} ({len(new_nodes) / seconds:.0f} cells/s)")
     return out
 
-def _predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -> ad.AnnData:
+@patch
+def predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -> ad.AnnData:
     """Annotate the cells of `adata` in place (obs/obsm/uns only; `.X` is never touched) and return it:
     `obs[key_label]`, `obs[key_confidence]`, `obs[key_unknown]`, `obsm[X_key]`, `obsm[key_gate]` and single-view labels."""
     out = _predict_outputs(self, adata)
@@ -305,7 +307,6 @@ def _predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") -
     adata.uns[key] = dict(classes=list(self.classes_), gate_columns=["gene_view", "cell_view"], gene_overlap=out["gene_overlap"],
                           config=self.config_name, unknown_threshold=self.config["unknown_threshold"], version=schybridbert.__version__)
     return adata
-SCHybridBERT.predict = _predict
 
 # %% ../nbs/06_model.ipynb #37ffddeb
 CHECKPOINT_FORMAT = 6  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route; 4: the gate reads log-probabilities only; 5: the gate reads class-free confidence features; 6: the gene view's `sequence` (format 5 attended over all genes)
@@ -314,7 +315,8 @@ def _module_args(self) -> dict:
     return dict(n_genes=len(self.preprocessor_.genes_), n_classes=len(self.classes_), n_tokens=self.preprocessor_.n_tokens,
                 latent_dim=int(self.latent_.shape[1]), vae_genes=int(self.vae_.fc1.in_features))
 
-def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) -> Path:
+@patch
+def save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) -> Path:
     "Write the fitted model to folder `path` atomically, with the modes the umask gives (0755 / 0644 under 022)."
     path, log = Path(path), StageLog("save", self.progress)
     if path.exists() and (not path.is_dir() or any(path.iterdir())) and not overwrite:
@@ -336,10 +338,10 @@ def _save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) 
         (tmp / "config.json").write_text(json.dumps(meta, indent=2, default=list))
         s.note = f"{(tmp / 'model.pt').stat().st_size / 2**20:.0f} MiB"
     return path
-SCHybridBERT.save = _save
 
 # %% ../nbs/06_model.ipynb #baa786ae
-def _load(cls, path: str | os.PathLike, device: str = "auto", progress: bool = True) -> SCHybridBERT:
+@patch(cls_method=True)
+def load(cls: SCHybridBERT, path: str | os.PathLike, device: str = "auto", progress: bool = True) -> SCHybridBERT:
     "Load a model written by `save` (the folder), onto `device` (`auto`: a GPU when there is one, as `fit`)."
     f = checkpoint_file(path)
     try: state = torch.load(f, map_location="cpu", weights_only=True); meta = json.loads(state["meta"])
@@ -367,7 +369,6 @@ def _load(cls, path: str | os.PathLike, device: str = "auto", progress: bool = T
     self.graph_ = CellGraph(state["graph_x"], state["edge_index"], state["edge_weight"])
     self.graph_scale_, self.latent_ = meta["graph_scale"], state["latent"].numpy()
     return self
-SCHybridBERT.load = classmethod(_load)
 
 # %% ../nbs/06_model.ipynb #1f4c3056
 def cluster(adata: ad.AnnData, use_rep: str = "X_schybridbert", key_added: str = "schybridbert_leiden",
