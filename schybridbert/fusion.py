@@ -154,10 +154,12 @@ def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_wei
     opt = torch.optim.AdamW(fusion.parameters(), lr=lr, weight_decay=weight_decay)
     ce = nn.CrossEntropyLoss(weight=class_weight)
     target, f1s = torch.as_tensor(y, device=inputs[0].device), []
-    inputs = [*inputs, gate_features(*(x.log_softmax(1) for x in inputs))]
+    with_features = lambda xs: [*xs, gate_features(*(x.log_softmax(1) for x in xs))]
+    inputs = with_features(inputs)
+    if eval_on is not None: eval_inputs = with_features(eval_on[0])
     def evaluate():
         fusion.eval()
-        with torch.no_grad(): pred = fusion.mix(*eval_on[0])[0].argmax(1).cpu().numpy()
+        with torch.no_grad(): pred = fusion.mix(*eval_inputs)[0].argmax(1).cpu().numpy()
         f1s.append(float(f1_score(eval_on[1], pred, average="macro")))
     if eval_on is not None: evaluate()
     for _ in range(epochs):
