@@ -17,7 +17,7 @@ _SUBMODULE = {name: module for module, names in {  # public name -> the submodul
     "gene_embeddings": ["coexpression_graph", "gene2vec_embedding", "node2vec_embedding", "gene_embedding_tables"],
     "cell_graph": ["VAE", "fit_vae", "vae_latent", "expmah_similarity", "expmah_knn", "expmah_attach"],
     "performer": ["GeneView"], "gat": ["CellView"], "fusion": ["AdaptiveFusion", "HybridModule"],
-    "model": ["SCHybridBERT", "cluster"], "config": ["CONFIGS"]}.items() for name in names}
+    "model": ["SCHybridBERT", "cluster"], "config": ["Config", "PRESETS", "resolve_config"]}.items() for name in names}
 __all__ = list(_SUBMODULE)  # nbdev's generated list above holds only names defined in this file
 
 def __getattr__(name: str):

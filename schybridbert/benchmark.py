@@ -87,7 +87,7 @@ def run_benchmark(datasets, folds: int = 5, config: str | dict = "cpu-small", se
                   allow_mixed_commits: bool = False) -> pd.DataFrame:
     "Run the benchmark notebook (papermill) for each of `datasets`, then `collate(out)`; returns the summary table."
     import papermill as pm
-    from schybridbert.model import resolve_config
+    from schybridbert.config import resolve_config
     datasets = _names(datasets, "datasets", list_datasets())
     if methods is None:
         methods, skipped = default_methods()

@@ -8,6 +8,7 @@ import argparse, json, os, sys, time, traceback, warnings
 from pathlib import Path
 from . import __version__
 from .utils import SchybridbertInputError, StageLog, atomic_path, checkpoint_file, configure_threads
+from .config import resolve_config, cap_epochs
 
 # %% auto #0
 __all__ = ['check_output', 'write_h5ad_atomic', 'plot_umap', 'run_demo', 'main']
@@ -153,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("input", help="training cells: an .h5ad file of raw counts whose .obs holds the cell types")
     f.add_argument("--label-key", required=True, metavar="COLUMN", help="the .obs column of cell types to learn; cells whose label is empty, NA or 'unknown' are left out")
     f.add_argument("--out", required=True, metavar="FOLDER", help="model folder to write (give this folder to predict and cluster --model)")
-    f.add_argument("--epochs", type=int, metavar="N", help="maximum epochs of every supervised stage (gene view, cell view, fusion); default: the configuration's")
+    f.add_argument("--epochs", type=int, metavar="N", help="at most N epochs in every trained stage (VAE, gene view, GAT, the fusion and its head); default: the configuration's")
     f.add_argument("--distributed", action="store_true",
                    help="data-parallel gene view; launch with: torchrun --nproc_per_node N $(which schybridbert) fit --distributed ...")
 
@@ -189,14 +190,6 @@ def _config(arg: str) -> str | dict:
     if not arg.endswith(".json"): return arg
     try: return json.loads(Path(arg).read_text())
     except (OSError, json.JSONDecodeError) as e: raise SchybridbertInputError(f"cannot read config file {arg}: {e}") from e
-
-def _cap_epochs(config: str | dict, epochs: int | None) -> str | dict:
-    "`config` with the maximum epochs of every supervised stage set to `epochs` (None: unchanged)."
-    if epochs is None: return config
-    from schybridbert.model import resolve_config
-    c = resolve_config(config)
-    c["gene_view"]["train"]["epochs"] = c["cell_view"]["epochs"] = c["fusion"]["epochs"] = epochs
-    return c
 
 # %% ../nbs/07_cli.ipynb #9f6c2d54
 def _check_input(path: str | os.PathLike) -> Path:
@@ -250,10 +243,11 @@ def _fit(args) -> None:
     if args.distributed:
         from schybridbert.distributed import init_distributed
         rank, _ = init_distributed(args.device)
-    from schybridbert.model import SCHybridBERT, resolve_config
-    resolve_config(config)  # a bad configuration fails now: the import takes seconds, reading a large input minutes
+    config = resolve_config(config)  # a bad configuration fails now: importing the model takes seconds, reading a large input minutes
+    if args.epochs is not None: config = cap_epochs(config, args.epochs)
+    from schybridbert.model import SCHybridBERT
     adata = _read_input(path, _log(args, rank == 0), args.label_key)
-    model = SCHybridBERT(_cap_epochs(config, args.epochs), seed=args.seed, device=args.device, progress=progress and rank == 0).fit(adata, args.label_key)
+    model = SCHybridBERT(config, seed=args.seed, device=args.device, progress=progress and rank == 0).fit(adata, args.label_key)
     if rank == 0:
         model.save(out, overwrite=args.overwrite)
         print(f"model with {len(model.classes_)} cell types and {len(model.preprocessor_.genes_)} genes saved to {out}")

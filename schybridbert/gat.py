@@ -17,7 +17,7 @@ from .utils import progress_bar
 
 
 # %% auto #0
-__all__ = ['CELL_VIEW_CONFIGS', 'graph_to_edge_index', 'add_new_cells', 'CellView', 'fit_cell_view', 'predict_cell_view']
+__all__ = ['graph_to_edge_index', 'add_new_cells', 'CellView', 'fit_cell_view', 'predict_cell_view']
 
 # %% ../nbs/04_gat.ipynb #d8576d14
 def graph_to_edge_index(graph: sp.spmatrix) -> tuple[torch.Tensor, torch.Tensor]:
@@ -136,15 +136,3 @@ def predict_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tenso
                            edge_weight.to(dev) if edge_weight is not None else None)
         probs = F.softmax(module.classify(emb), 1)
     return probs.cpu().numpy(), emb.cpu().numpy()
-
-# %% ../nbs/04_gat.ipynb #6bdd5b78
-CELL_VIEW_CONFIGS = {
-    "cpu-small": dict(latent_dim=32, vae_hidden=256, vae_epochs=100, vae_batch_size=128, vae_lr=1e-3, vae_alpha=0.99,
-                      k=10, expmah_alpha=1.0, prune=True, hidden=32, heads=4, emb_dim=64, n_layers=2, dropout=0.3,
-                      residual=True, use_edge_weight=True, epochs=300, lr=5e-3, weight_decay=5e-4, patience=30,
-                      class_weight="balanced"),
-    "paper": dict(latent_dim=64, vae_hidden=512, vae_epochs=400, vae_batch_size=256, vae_lr=1e-3, vae_alpha=0.99,
-                  k=15, expmah_alpha=1.0, prune=True, hidden=64, heads=8, emb_dim=128, n_layers=2, dropout=0.3,
-                  residual=True, use_edge_weight=True, epochs=500, lr=5e-3, weight_decay=5e-4, patience=50,
-                  class_weight="balanced"),
-}

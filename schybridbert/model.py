@@ -5,6 +5,7 @@
 # %% ../nbs/06_model.ipynb #1a9d2405
 from __future__ import annotations
 import copy, json, os, time
+from dataclasses import asdict
 from pathlib import Path
 import numpy as np, pandas as pd, scipy.sparse as sp
 import anndata as ad
@@ -12,7 +13,7 @@ import torch
 from fastcore.basics import patch
 import schybridbert
 from .data import SchybridbertInputError, validate_counts, validate_labels
-from .config import CONFIGS, resolve_config, cell_view_settings  # 00d_config; public here too
+from .config import Config, GeneViewModel, PRESETS, resolve_config, upgrade_config_dict
 from .preprocess import Preprocessor, take_rows
 from .evaluation import stratified_split, clustering_metrics, leiden_clusters
 from .gene_embeddings import gene_embedding_tables
@@ -49,17 +50,17 @@ _COST = dict(  # reference seconds, calibrated as the prose above says
     head_step=5e-4, head_eval=2e-3,  # per step and per held-out scoring of the stacked fusion's gate
     early_stop_epochs=40, gat_copy_epochs=10)  # epochs the VAE and GAT typically run; GAT copies train for best + 1
 
-def gene_view_flops(n_genes: int, model: dict, n_classes: int = 20, seq_len: float | None = None) -> float:
+def gene_view_flops(n_genes: int, model: GeneViewModel, n_classes: int = 20, seq_len: float | None = None) -> float:
     """Forward FLOPs of the gene view for one cell whose sequence holds `seq_len` genes (default: all `n_genes`):
     projections, feed-forward, FAVOR+ features and head (matrix products)."""
-    dim, heads, dh = model["dim"], model["heads"], model["dim_head"]
+    dim, heads, dh = model.dim, model.heads, model.dim_head
     per_token_layer = 8 * dim * heads * dh + 16 * dim * dim + 8 * heads * _nb_features(model) * dh
-    dims = [n_genes if model.get("head", "scbert") == "scbert" else dim, *model["head_dims"], n_classes]
+    dims = [n_genes if model.head == "scbert" else dim, *model.head_dims, n_classes]
     seq_len = n_genes if seq_len is None else seq_len
-    return float(seq_len * model["depth"] * per_token_layer + 2 * seq_len * dim + 2 * sum(a * b for a, b in zip(dims[:-1], dims[1:])))
+    return float(seq_len * model.depth * per_token_layer + 2 * seq_len * dim + 2 * sum(a * b for a, b in zip(dims[:-1], dims[1:])))
 
 # %% ../nbs/06_model.ipynb #f1fd77c7
-def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict = "cpu-small", n_classes: int = 20,
+def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict | Config = "cpu-small", n_classes: int = 20,
                          speed: float = 1.0, gene_view_epochs: int | None = None, cross_fit_epochs: int | None = None,
                          seq_len: float | None = None) -> dict:
     """Expected seconds of each stage of `SCHybridBERT.fit` on `n_cells` x `n_genes` (model genes) with `config`, on a
@@ -67,34 +68,33 @@ def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict = "cpu-s
     all) and its cross-fitting copies `cross_fit_epochs` (default: as many), over sequences of `seq_len` genes on
     average (default: all genes)."""
     cfg, c = resolve_config(config), _COST
-    model, train, fu = cfg["gene_view"]["model"], cfg["gene_view"]["train"], cfg["fusion"]
-    vae, _, gat, gat_train = cell_view_settings(cfg["cell_view"])
+    model, train, fu, cv = cfg.gene_view.model, cfg.gene_view.train, cfg.fusion, cfg.cell_view
     n, g = n_cells, n_genes
-    n_val = int(round(n * cfg["val_size"])); n_fit = n - n_val
+    n_val = int(round(n * cfg.val_size)); n_fit = n - n_val
     flops = gene_view_flops(g, model, n_classes, seq_len)
     train_cell = lambda batch: c["gene_train"] * flops + c["gene_step"] / batch
-    predict_cell = c["gene_predict"] * flops + c["gene_step"] / (3 * train["batch_size"])
-    epochs = gene_view_epochs or train["epochs"]
-    gat_cell = c["gat"] * 8 * g * gat.get("hidden", 32) * gat.get("heads", 4)
-    gat_epochs = min(gat_train.get("epochs", 300), c["early_stop_epochs"])
-    vae_epochs = min(vae.get("epochs", 200), c["early_stop_epochs"])
+    predict_cell = c["gene_predict"] * flops + c["gene_step"] / (3 * train.batch_size)
+    epochs = gene_view_epochs or train.epochs
+    gat_cell = c["gat"] * 8 * g * cv.model.hidden * cv.model.heads
+    gat_epochs = min(cv.train.epochs, c["early_stop_epochs"])
+    vae_epochs = min(cv.vae.epochs, c["early_stop_epochs"])
     out = dict(
         preprocess=0.3 + 4e-5 * n,
-        gene_embeddings=c["embeddings"] * g / 1000 * model["dim"] / 64 + c["coexpression"] * n * g * g,
-        gene_view=epochs * (n_fit * train_cell(train["batch_size"]) + n_val * predict_cell),
-        cell_graph=vae_epochs * (0.9 * n * c["dense"] * 12 * g * vae.get("hidden", 256) + c["epoch"])
+        gene_embeddings=c["embeddings"] * g / 1000 * model.dim / 64 + c["coexpression"] * n * g * g,
+        gene_view=epochs * (n_fit * train_cell(train.batch_size) + n_val * predict_cell),
+        cell_graph=vae_epochs * (0.9 * n * c["dense"] * 12 * g * cv.vae.hidden + c["epoch"])
                    + (c["knn_exact"] * n * n if n * n <= 2.5e9 else c["knn_nndescent"] * n),
         cell_view=gat_epochs * (n * gat_cell + c["epoch"]))
-    folds, stacked = fu["cross_fit"], fu["mode"] == "stacked"
+    folds, stacked = fu.cross_fit, fu.train.mode == "stacked"
     if stacked and folds > 1:
-        out["cross_fit"] = ((folds - 1) * n * (cross_fit_epochs or epochs) * train_cell(train["batch_size"]) + n * predict_cell
+        out["cross_fit"] = ((folds - 1) * n * (cross_fit_epochs or epochs) * train_cell(train.batch_size) + n * predict_cell
                             + folds * c["gat_copy_epochs"] * (0.75 * n * gat_cell + c["epoch"]))
     if stacked:
-        m, epochs_head = (n if folds > 1 else n_val), fu["head_epochs"]
-        out["hybrid"] = (5 * epochs_head * (np.ceil(0.8 * m / fu["head_batch_size"]) * c["head_step"] + c["head_eval"])
-                         + epochs_head / 2 * np.ceil(m / fu["head_batch_size"]) * c["head_step"])
+        m, epochs_head = (n if folds > 1 else n_val), fu.train.head_epochs
+        out["hybrid"] = (5 * epochs_head * (np.ceil(0.8 * m / fu.train.head_batch_size) * c["head_step"] + c["head_eval"])
+                         + epochs_head / 2 * np.ceil(m / fu.train.head_batch_size) * c["head_step"])
     else:  # joint: both views train through the gate, early-stopped on the validation cells
-        out["hybrid"] = fu["epochs"] * (1.5 * n_fit * train_cell(fu["batch_size"]) + n_val * predict_cell)
+        out["hybrid"] = fu.train.epochs * (1.5 * n_fit * train_cell(fu.train.batch_size) + n_val * predict_cell)
     out = {k: float(v) / speed for k, v in out.items()}
     return out | dict(total=sum(out.values()))
 
@@ -150,7 +150,7 @@ def _cross_fitted_log_probs(new_gene_view, new_cell_view, tokens, graph: CellGra
 # %% ../nbs/06_model.ipynb #8ae84b7e
 class SCHybridBERT:
     "scHybridBERT cell-type annotator: `fit` on labelled AnnData, `predict` on new AnnData."
-    def __init__(self, config: str | dict = "cpu-small", seed: int = 0, device: str = "auto", progress: bool = True):
+    def __init__(self, config: str | dict | Config = "cpu-small", seed: int = 0, device: str = "auto", progress: bool = True):
         self.config, self.seed, self.device, self.progress = resolve_config(config), seed, device, progress
         self.config_name = config if isinstance(config, str) else "custom"
 
@@ -166,42 +166,41 @@ class SCHybridBERT:
             labels = adata.obs[label_key].astype(str).to_numpy()
             self.classes_ = np.array(sorted(set(labels)))
             y = np.searchsorted(self.classes_, labels)
-            train_idx, val_idx = stratified_split(labels, cfg["val_size"], seed)
-            self.preprocessor_ = Preprocessor(**cfg["preprocess"]).fit(adata)
+            train_idx, val_idx = stratified_split(labels, cfg.val_size, seed)
+            self.preprocessor_ = Preprocessor(**asdict(cfg.preprocess)).fit(adata)
             # say before hours of work, not after, when the machine cannot hold this config
             check_fit_resources(adata.n_obs, len(self.preprocessor_.genes_), cfg, dev, n_classes=len(self.classes_))
             logged = self.preprocessor_.transform(adata, "training data")
             tokens = self.preprocessor_.tokens(logged, lazy=True)  # binned per batch: memory stays that of the CSR matrix
-            seq_len = float(expressed_counts(tokens).mean()) if cfg["gene_view"]["model"]["sequence"] == "expressed" else None
+            seq_len = float(expressed_counts(tokens).mean()) if cfg.gene_view.model.sequence == "expressed" else None
             if log.enabled:
                 self.estimate_ = estimate_fit_seconds(adata.n_obs, logged.n_vars, cfg, len(self.classes_), machine_speed(dev), seq_len=seq_len)
                 log.say(f"{adata.n_obs:,} cells x {logged.n_vars:,} genes, {len(self.classes_)} types, config {self.config_name}; "
                         f"expect {_about(self.estimate_['total'])} on this machine")
             s.note = f"{logged.n_vars:,} model genes of {adata.n_vars:,}"
 
-        gv = cfg["gene_view"]
+        gv, cv, fu = cfg.gene_view, cfg.cell_view, cfg.fusion
         with log.stage("gene embeddings", "gene_embeddings") as s:
-            tables = gene_embedding_tables(logged, dim=gv["model"]["dim"], seed=seed, **cfg["gene_embeddings"])
+            tables = gene_embedding_tables(logged, dim=gv.model.dim, seed=seed, **asdict(cfg.gene_embeddings))
             s.note = f"gene2vec + node2vec over {tables['graph'].nnz // 2:,} co-expression edges"
         def new_gene_view():
             seed_everything(seed)  # weights are drawn when modules are built: seed right before, so refits in one process agree
             return GeneView(logged.n_vars, len(self.classes_), self.preprocessor_.n_tokens,
-                            gene2vec=tables["gene2vec"], node2vec=tables["node2vec"], **gv["model"])
+                            gene2vec=tables["gene2vec"], node2vec=tables["node2vec"], **asdict(gv.model))
         with log.stage("gene view", "gene_view") as s:
             gene_view = new_gene_view()
             hist_gene = fit_gene_view(gene_view, take_rows(tokens, train_idx), y[train_idx], take_rows(tokens, val_idx), y[val_idx],
-                                      device=dev, seed=seed, progress=log.enabled, **gv["train"])
+                                      device=dev, seed=seed, progress=log.enabled, **asdict(gv.train))
             s.note = (f"best epoch {hist_gene['best_epoch'] + 1}/{len(hist_gene['train_loss'])}, "
                       f"validation macro-F1 {max(hist_gene['val_macro_f1'], default=float('nan')):.3f}")
             if log.enabled: s.note += f"; {_about(_seconds_left(self, hist_gene, len(y), time.perf_counter() - s.start, seq_len))} left"
 
-        vae_kw, graph_kw, gat_kw, gat_train = cell_view_settings(cfg["cell_view"])
         with log.stage("cell graph", "cell_graph") as s:
-            self.vae_ = fit_vae(logged.X, seed=seed, device=dev, progress=log.enabled, **vae_kw)
+            self.vae_ = fit_vae(logged.X, seed=seed, device=dev, progress=log.enabled, **asdict(cv.vae))
             broadcast_state(self.vae_, world)
             latent = vae_latent(self.vae_, logged.X, device=dev)
             self.graph_scale_ = expmah_scale(latent, seed=seed)
-            edge_index, edge_weight = graph_to_edge_index(expmah_knn(latent, scale=self.graph_scale_, seed=seed, **graph_kw))
+            edge_index, edge_weight = graph_to_edge_index(expmah_knn(latent, scale=self.graph_scale_, seed=seed, **asdict(cv.graph)))
             if world > 1:  # the graph is cheap but float-order sensitive: every rank takes rank 0's
                 shared = [latent, self.graph_scale_, edge_index, edge_weight]
                 torch.distributed.broadcast_object_list(shared, src=0)
@@ -211,35 +210,34 @@ class SCHybridBERT:
             s.note = f"VAE latents, {edge_index.shape[1]:,} Exp-Mah edges"
         masks = [torch.as_tensor(np.isin(np.arange(len(y)), idx)) for idx in (train_idx, val_idx)]
         def new_cell_view():
-            seed_everything(seed); return CellView(self.graph_.x.shape[1], len(self.classes_), **gat_kw)
+            seed_everything(seed); return CellView(self.graph_.x.shape[1], len(self.classes_), **asdict(cv.model))
         with log.stage("cell view", "cell_view") as s:
             cell_view = new_cell_view()
             hist_cell = fit_cell_view(cell_view, self.graph_.x, self.graph_.edge_index, torch.as_tensor(y), *masks,
-                                      edge_weight=self.graph_.edge_weight, device=dev, seed=seed, progress=log.enabled, **gat_train)
+                                      edge_weight=self.graph_.edge_weight, device=dev, seed=seed, progress=log.enabled, **asdict(cv.train))
             broadcast_state(cell_view, world)
             s.note = (f"GAT best epoch {hist_cell['best_epoch'] + 1}/{len(hist_cell['loss'])}, "
                       f"validation macro-F1 {hist_cell['best_val_macro_f1']:.3f}")
 
-        fu = cfg["fusion"]
         stack_log_probs = None
-        if fu["mode"] == "stacked" and fu["cross_fit"] > 1:  # the copies train for the epochs early stopping chose above
+        if fu.train.mode == "stacked" and fu.cross_fit > 1:  # the copies train for the epochs early stopping chose above
             with log.stage("cross-fit", "cross_fit") as s:
                 stack_log_probs = _cross_fitted_log_probs(
-                    new_gene_view, new_cell_view, tokens, self.graph_, y, n_folds=fu["cross_fit"],
-                    gene_train=gv["train"] | dict(epochs=hist_gene["best_epoch"] + 1),
-                    cell_train=gat_train | dict(epochs=hist_cell["best_epoch"] + 1), device=dev, seed=seed, log=log)
+                    new_gene_view, new_cell_view, tokens, self.graph_, y, n_folds=fu.cross_fit,
+                    gene_train=asdict(gv.train) | dict(epochs=hist_gene["best_epoch"] + 1),
+                    cell_train=asdict(cv.train) | dict(epochs=hist_cell["best_epoch"] + 1), device=dev, seed=seed, log=log)
                 s.note = f"out-of-fold predictions of all {len(y):,} cells"
         # stacked fusion never changes the views, so the views alone are the hybrid's own; joint training needs copies
-        self.gene_view_alone_, self.cell_view_alone_ = ((gene_view, cell_view) if fu["mode"] == "stacked"
+        self.gene_view_alone_, self.cell_view_alone_ = ((gene_view, cell_view) if fu.train.mode == "stacked"
                                                         else (copy.deepcopy(gene_view), copy.deepcopy(cell_view)))
         with log.stage("fusion", "hybrid") as s:
             seed_everything(seed)
-            self.module_ = HybridModule(gene_view, cell_view, len(self.classes_), fu["hidden"], fu["dropout"])
+            self.module_ = HybridModule(gene_view, cell_view, len(self.classes_), **asdict(fu.model))
             hist_hybrid = fit_hybrid(self.module_, tokens, self.graph_, y, train_idx, val_idx, stack_log_probs=stack_log_probs, device=dev,
-                                     seed=seed, progress=log.enabled, **{k: v for k, v in fu.items() if k not in ("hidden", "dropout", "cross_fit")})
+                                     seed=seed, progress=log.enabled, **asdict(fu.train))
             broadcast_state(self.module_, world)  # only the gene view trains data-parallel; the rest runs on every rank
             s.note = (f"route: {hist_hybrid['route']}, inner-CV macro-F1 {hist_hybrid['best_cv_macro_f1']:.3f}"
-                      if fu["mode"] == "stacked" else f"joint, best epoch {hist_hybrid['best_epoch'] + 1}")
+                      if fu.train.mode == "stacked" else f"joint, best epoch {hist_hybrid['best_epoch'] + 1}")
         self.history_ = dict(gene_view=hist_gene, cell_view=hist_cell, hybrid=hist_hybrid)
         self.label_key_, self.n_train_, self.n_val_ = label_key, len(train_idx), len(val_idx)
         if log.enabled: log.say(f"fitted in {format_duration(time.perf_counter() - started)} (estimate: {_about(self.estimate_['total'])})")
@@ -259,7 +257,7 @@ def attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.
     incoming edges from its Exp-Mah neighbours among the training cells; returns (graph, new node ids)."""
     latent = vae_latent(self.vae_, logged.X, device=self.device)
     attach = expmah_attach(latent, self.latent_, scale=self.graph_scale_, seed=self.seed,
-                           **cell_view_settings(self.config["cell_view"])[1])
+                           **asdict(self.config.cell_view.graph))
     return _attach_graph(self.graph_, _node_features(logged), attach)
 
 def _views_shared(model: SCHybridBERT) -> bool:
@@ -298,18 +296,18 @@ def predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") ->
     cats = pd.Categorical.from_codes
     adata.obs[f"{key}_label"] = cats(out["probs"].argmax(1), categories=self.classes_)
     adata.obs[f"{key}_confidence"] = out["probs"].max(1)
-    adata.obs[f"{key}_unknown"] = adata.obs[f"{key}_confidence"] < self.config["unknown_threshold"]
+    adata.obs[f"{key}_unknown"] = adata.obs[f"{key}_confidence"] < self.config.unknown_threshold
     adata.obs[f"{key}_gene_view_label"] = cats(out["gene_view_probs"].argmax(1), categories=self.classes_)
     adata.obs[f"{key}_cell_view_label"] = cats(out["cell_view_probs"].argmax(1), categories=self.classes_)
     adata.obsm[f"X_{key}"] = out["embedding"]
     adata.obsm[f"{key}_probs"] = out["probs"]
     adata.obsm[f"{key}_gate"] = out["gate"]
     adata.uns[key] = dict(classes=list(self.classes_), gate_columns=["gene_view", "cell_view"], gene_overlap=out["gene_overlap"],
-                          config=self.config_name, unknown_threshold=self.config["unknown_threshold"], version=schybridbert.__version__)
+                          config=self.config_name, unknown_threshold=self.config.unknown_threshold, version=schybridbert.__version__)
     return adata
 
 # %% ../nbs/06_model.ipynb #37ffddeb
-CHECKPOINT_FORMAT = 6  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route; 4: the gate reads log-probabilities only; 5: the gate reads class-free confidence features; 6: the gene view's `sequence` (format 5 attended over all genes)
+CHECKPOINT_FORMAT = 7  # 2: the cell view reads expression, the latents that new cells attach by are stored apart; 3: the fusion's route; 4: the gate reads log-probabilities only; 5: the gate reads class-free confidence features; 6: the gene view's `sequence` (format 5 attended over all genes); 7: the configuration nested by stage (`Config.to_dict`; 5 and 6 load through `upgrade_config_dict`)
 
 def _module_args(self) -> dict:
     return dict(n_genes=len(self.preprocessor_.genes_), n_classes=len(self.classes_), n_tokens=self.preprocessor_.n_tokens,
@@ -324,7 +322,7 @@ def save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) -
     try: path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise SchybridbertInputError(f"cannot create the folder {path.parent} for the model: {e.strerror}") from e
     pp = self.preprocessor_
-    meta = dict(format=CHECKPOINT_FORMAT, version=schybridbert.__version__, config=self.config, config_name=self.config_name,
+    meta = dict(format=CHECKPOINT_FORMAT, version=schybridbert.__version__, config=self.config.to_dict(), config_name=self.config_name,
                 seed=self.seed, classes=list(map(str, self.classes_)), genes=list(map(str, pp.genes_)), label_key=self.label_key_,
                 preprocessor=dict(min_cell_frac=pp.min_cell_frac, n_top_genes=pp.n_top_genes, bin_num=pp.bin_num,
                                   target_sum=pp.target_sum, min_gene_overlap=pp.min_gene_overlap),
@@ -346,23 +344,23 @@ def load(cls: SCHybridBERT, path: str | os.PathLike, device: str = "auto", progr
     f = checkpoint_file(path)
     try: state = torch.load(f, map_location="cpu", weights_only=True); meta = json.loads(state["meta"])
     except Exception as e: raise SchybridbertInputError(f"{f} is corrupt or not a schybridbert checkpoint ({type(e).__name__})") from e
-    if meta.get("format") == 5:  # the same modules; its gene view attended over every gene, the default then
-        meta["config"]["gene_view"]["model"].setdefault("sequence", "all")
-        meta["config"]["fusion"].setdefault("head_batch_size", 64)
-    elif meta.get("format") != CHECKPOINT_FORMAT:
+    if meta.get("format") not in (5, 6, CHECKPOINT_FORMAT):
         raise SchybridbertInputError(f"{f} has checkpoint format {meta.get('format')} (schybridbert {meta.get('version')}); this version reads format {CHECKPOINT_FORMAT}: refit the model")
-    self = cls(meta["config"], seed=meta["seed"], device=device, progress=progress)
+    if meta["format"] < 7: meta["config"] = upgrade_config_dict(meta["config"])  # the same modules, the settings in an older layout
+    if meta["format"] == 5:  # its gene view attended over every gene, and its gate trained in batches of 64, the defaults then
+        meta["config"]["gene_view"]["model"].setdefault("sequence", "all")
+        meta["config"]["fusion"]["train"].setdefault("head_batch_size", 64)
+    self = cls(Config.from_dict(meta["config"]), seed=meta["seed"], device=device, progress=progress)
     self.config_name, self.classes_, self.label_key_ = meta["config_name"], np.array(meta["classes"]), meta["label_key"]
     pp = Preprocessor(**meta["preprocessor"]); pp.genes_ = pd.Index(meta["genes"]); self.preprocessor_ = pp
     a, cfg = meta["module_args"], self.config
-    vae_kw, _, gat_kw, _ = cell_view_settings(cfg["cell_view"])
-    gene_view = lambda: GeneView(a["n_genes"], a["n_classes"], a["n_tokens"], **cfg["gene_view"]["model"])
-    cell_view = lambda: CellView(a["n_genes"], a["n_classes"], **gat_kw)
-    self.module_ = HybridModule(gene_view(), cell_view(), a["n_classes"], cfg["fusion"]["hidden"], cfg["fusion"]["dropout"])
+    gene_view = lambda: GeneView(a["n_genes"], a["n_classes"], a["n_tokens"], **asdict(cfg.gene_view.model))
+    cell_view = lambda: CellView(a["n_genes"], a["n_classes"], **asdict(cfg.cell_view.model))
+    self.module_ = HybridModule(gene_view(), cell_view(), a["n_classes"], **asdict(cfg.fusion.model))
     separate = "gene_view_alone" in state
     self.gene_view_alone_, self.cell_view_alone_ = ((gene_view(), cell_view()) if separate
                                                     else (self.module_.gene_view, self.module_.cell_view))
-    self.vae_ = VAE(a["vae_genes"], a["latent_dim"], vae_kw.get("hidden", 256))
+    self.vae_ = VAE(a["vae_genes"], a["latent_dim"], cfg.cell_view.vae.hidden)
     for name in ("module_", "vae_") + (("gene_view_alone_", "cell_view_alone_") if separate else ()):
         getattr(self, name).load_state_dict(state[name.rstrip("_")])
         getattr(self, name).eval()

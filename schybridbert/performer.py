@@ -17,8 +17,8 @@ from .utils import seed_everything, resolve_device, EarlyStopping, progress_bar
 from .preprocess import take_rows, BinnedTokens
 
 # %% auto #0
-__all__ = ['GENE_VIEW_CONFIGS', 'KeyMaskedFastAttention', 'keys_masked', 'GeneView', 'expressed_counts', 'length_bucketed',
-           'predict_order', 'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state', 'fit_gene_view']
+__all__ = ['KeyMaskedFastAttention', 'keys_masked', 'GeneView', 'expressed_counts', 'length_bucketed', 'predict_order',
+           'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state', 'fit_gene_view']
 
 # %% ../nbs/02_performer.ipynb #86b9b2ed
 def _gene_table(table: np.ndarray | None, n_genes: int, dim: int, trainable: bool, name: str) -> nn.Embedding:
@@ -308,15 +308,3 @@ def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarra
     if tokens_val is not None: stopper.restore(module); hist["best_epoch"] = stopper.best_epoch
     broadcast_state(module, world)
     return hist
-
-# %% ../nbs/02_performer.ipynb #85cd480b
-GENE_VIEW_CONFIGS = {
-    "cpu-small": dict(
-        n_top_genes=1000,
-        model=dict(dim=64, depth=2, heads=4, dim_head=16, nb_features=None, head="scbert", head_dims=(256, 64), dropout=0.1, sequence="expressed"),
-        train=dict(epochs=10, batch_size=8, grad_accum=4, lr=1e-3, weight_decay=1e-2, class_weight=True, patience=3, bf16=False)),
-    "paper": dict(
-        n_top_genes=None,
-        model=dict(dim=200, depth=6, heads=10, dim_head=64, nb_features=None, head="scbert", head_dims=(512, 100), dropout=0.1, sequence="all"),
-        train=dict(epochs=100, batch_size=3, grad_accum=60, lr=1e-4, weight_decay=1e-2, class_weight=True, patience=10, bf16=False)),
-}

@@ -8,7 +8,7 @@ import math, os
 from pathlib import Path
 import torch
 from .data import SchybridbertInputError
-from .config import resolve_config, cell_view_settings
+from .config import Config, GeneViewModel, resolve_config
 
 # %% auto #0
 __all__ = ['BACKWARD_PEAK', 'performer_activation_bytes', 'fit_memory_breakdown', 'estimate_fit_memory', 'available_host_memory',
@@ -18,36 +18,35 @@ __all__ = ['BACKWARD_PEAK', 'performer_activation_bytes', 'fit_memory_breakdown'
 BACKWARD_PEAK = 1.25  # measured: peak of forward + backward over the activations kept by the forward pass
 _BYTES_PER_PARAM = 24
 
-def _nb_features(m: dict) -> int:
-    return int(m.get("nb_features") or int(m["dim_head"] * math.log(m["dim_head"])))
+def _nb_features(m: GeneViewModel) -> int:
+    return int(m.nb_features or int(m.dim_head * math.log(m.dim_head)))
 
-def performer_activation_bytes(batch: int, n_genes: int, model: dict) -> int:
+def performer_activation_bytes(batch: int, n_genes: int, model: GeneViewModel) -> int:
     "Bytes of Performer activations kept for backward for one batch of `batch` cells x `n_genes` tokens."
-    dim, heads, dh = model["dim"], model["heads"], model["dim_head"]
+    dim, heads, dh = model.dim, model.heads, model.dim_head
     per_token_layer = 20 * dim + 4 * heads * dh + 6 * heads * _nb_features(model)
-    return int(BACKWARD_PEAK * 4 * batch * n_genes * (model["depth"] * per_token_layer + 4 * dim))
+    return int(BACKWARD_PEAK * 4 * batch * n_genes * (model.depth * per_token_layer + 4 * dim))
 
-def _gene_view_params(n_genes: int, model: dict, n_tokens: int, n_classes: int) -> tuple[int, int]:
+def _gene_view_params(n_genes: int, model: GeneViewModel, n_tokens: int, n_classes: int) -> tuple[int, int]:
     "(trainable, frozen) parameter counts of the gene view."
-    dim, inner, depth = model["dim"], model["heads"] * model["dim_head"], model["depth"]
-    layer = 4 * dim * inner + 2 * dim * 4 * dim + 9 * dim + _nb_features(model) * model["dim_head"]
-    dims = [n_genes, *model["head_dims"], n_classes]
+    dim, inner, depth = model.dim, model.heads * model.dim_head, model.depth
+    layer = 4 * dim * inner + 2 * dim * 4 * dim + 9 * dim + _nb_features(model) * model.dim_head
+    dims = [n_genes, *model.head_dims, n_classes]
     head = sum(a * b + b for a, b in zip(dims[:-1], dims[1:])) + dim + 1
     return n_tokens * dim + depth * layer + head, 2 * n_genes * dim
 
 # %% ../nbs/09_reliability.ipynb #cae54355
-def fit_memory_breakdown(n_cells: int, n_genes: int, config: str | dict = "cpu-small", n_classes: int = 20,
+def fit_memory_breakdown(n_cells: int, n_genes: int, config: str | dict | Config = "cpu-small", n_classes: int = 20,
                          density: float = 0.1) -> dict:
     "Estimated bytes of each part of `SCHybridBERT.fit` on `n_cells` x `n_genes` (model genes); see `estimate_fit_memory`."
     cfg = resolve_config(config)
-    gv, fu = cfg["gene_view"], cfg["fusion"]
-    vae_kw, graph_kw, gat_kw, _ = cell_view_settings(cfg["cell_view"])
-    n_tokens, latent = cfg["preprocess"]["bin_num"] + 2, vae_kw.get("latent_dim", 32)
+    gv, cv, fu = cfg.gene_view, cfg.cell_view, cfg.fusion
+    n_tokens, latent = cfg.preprocess.bin_num + 2, cv.vae.latent_dim
     nnz = int(density * n_cells * n_genes)
-    trainable, frozen = _gene_view_params(n_genes, gv["model"], n_tokens, n_classes)
-    vae_params = 2 * n_genes * vae_kw.get("hidden", 256) + 4 * vae_kw.get("hidden", 256) * latent
-    heads, hidden, layers = gat_kw.get("heads", 4), gat_kw.get("hidden", 32), gat_kw.get("n_layers", 2)
-    edges = 2 * n_cells * graph_kw.get("k", 10)
+    trainable, frozen = _gene_view_params(n_genes, gv.model, n_tokens, n_classes)
+    vae_params = 2 * n_genes * cv.vae.hidden + 4 * cv.vae.hidden * latent
+    heads, hidden, layers = cv.model.heads, cv.model.hidden, cv.model.n_layers
+    edges = 2 * n_cells * cv.graph.k
     gat = 4 * layers * (6 * n_cells * heads * hidden + 4 * edges * heads) + 4 * n_cells * (latent + n_genes)  # latents + expression node features
     out = dict(
         tokens=8 * n_cells * n_genes,
@@ -55,15 +54,15 @@ def fit_memory_breakdown(n_cells: int, n_genes: int, config: str | dict = "cpu-s
         gene_tables=4 * frozen,
         coexpression=2 * 4 * min(1024, n_genes) * n_genes + 2 * 8 * nnz,
         gene_view_params=_BYTES_PER_PARAM * trainable,
-        gene_view_activations=performer_activation_bytes(gv["train"]["batch_size"], n_genes, gv["model"]),
-        hybrid_activations=performer_activation_bytes(fu["batch_size"], n_genes, gv["model"]) + gat,
-        vae=_BYTES_PER_PARAM * vae_params + 4 * 4 * vae_kw.get("batch_size", 128) * n_genes,
+        gene_view_activations=performer_activation_bytes(gv.train.batch_size, n_genes, gv.model),
+        hybrid_activations=performer_activation_bytes(fu.train.batch_size, n_genes, gv.model) + gat,
+        vae=_BYTES_PER_PARAM * vae_params + 4 * 4 * cv.vae.batch_size * n_genes,
         graph=gat + 8 * edges * 3)
     stages = dict(gene_embeddings=out["coexpression"],
                   gene_view=out["gene_view_params"] + out["gene_view_activations"],
                   cell_view=out["vae"] + out["graph"],
                   hybrid=out["gene_view_params"] + out["hybrid_activations"] + out["vae"] // 6)
-    if fu.get("cross_fit", 0) > 1:  # a copy of each view trains while the trained views wait in memory
+    if fu.cross_fit > 1:  # a copy of each view trains while the trained views wait in memory
         stages["cross_fit"] = stages["gene_view"] + 4 * trainable + out["graph"]
     out["largest_stage"] = max(stages, key=stages.get)
     out["resident"] = out["tokens"] + out["matrices"] + out["gene_tables"]
@@ -71,7 +70,7 @@ def fit_memory_breakdown(n_cells: int, n_genes: int, config: str | dict = "cpu-s
     out["total"] = out["resident"] + out["device_peak"]
     return out
 
-def estimate_fit_memory(n_cells: int, n_genes: int, config: str | dict = "cpu-small", n_classes: int = 20,
+def estimate_fit_memory(n_cells: int, n_genes: int, config: str | dict | Config = "cpu-small", n_classes: int = 20,
                         density: float = 0.1) -> int:
     """Estimated peak bytes of `SCHybridBERT.fit` on `n_cells` cells x `n_genes` model genes (after the gene filter / HVGs)
     with `config`: resident data (tokens, matrices, gene tables) plus the largest stage (parameters, optimiser state and
@@ -93,7 +92,7 @@ def available_host_memory() -> int:
 
 def _gib(n: float) -> str: return f"{n / 2**30:.1f} GiB"
 
-def check_fit_resources(n_cells: int, n_genes: int, config: str | dict = "cpu-small", device: str | torch.device = "cpu",
+def check_fit_resources(n_cells: int, n_genes: int, config: str | dict | Config = "cpu-small", device: str | torch.device = "cpu",
                         available: int | None = None, n_classes: int = 20) -> int:
     "Raise `SchybridbertInputError` before training when `estimate_fit_memory` exceeds the memory free on `device`; return the estimate."
     dev = torch.device("cuda" if str(device) == "auto" and torch.cuda.is_available() else "cpu" if str(device) == "auto" else device)

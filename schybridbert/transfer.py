@@ -118,7 +118,7 @@ TRANSFER_PAIRS = (("pbmc3k", "zheng68k_mini"), ("zheng68k_mini", "pbmc3k"))
 def run_transfer(out_dir: str | os.PathLike, pairs=TRANSFER_PAIRS, methods=None, config: str | dict = "cpu-small", seed: int = 0,
                  overwrite: bool = False) -> pd.DataFrame:
     "Run `transfer_benchmark` on each (reference, query) name pair of `pairs`; write `transfer.csv` and `params.json` to `out_dir`."
-    from schybridbert.model import resolve_config
+    from schybridbert.config import resolve_config
     out = Path(out_dir)
     if (out / "transfer.csv").exists() and not overwrite:
         raise SchybridbertInputError(f"{out / 'transfer.csv'} already exists; pass overwrite=True to replace it")
@@ -126,7 +126,7 @@ def run_transfer(out_dir: str | os.PathLike, pairs=TRANSFER_PAIRS, methods=None,
     if any(len(p) != 2 for p in pairs): raise SchybridbertInputError(f"each pair must be (reference, query), got {pairs}")
     (run, skipped), cfg = _transfer_methods(methods), resolve_config(config)  # a bad method or config fails before any work
     call = f"run_transfer({str(out)!r}, pairs={pairs!r}, methods={','.join(run)!r}, config={config!r}, seed={int(seed)})"
-    params = dict(pairs=pairs, methods=run, skipped_methods=skipped, config=config, seed=int(seed), resolved_config=cfg,
+    params = dict(pairs=pairs, methods=run, skipped_methods=skipped, config=config, seed=int(seed), resolved_config=cfg.to_dict(),
                   coarse_labels=COARSE_LABELS) | provenance(exclude=[out]) | dict(command=shlex.join(sys.argv), call=call)
     out.mkdir(parents=True, exist_ok=True)
     (out / "params.json").write_text(json.dumps(params, indent=1, default=list))

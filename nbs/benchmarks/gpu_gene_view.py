@@ -82,7 +82,9 @@ def run(folder: Path, out: Path, fit_budget_s: float = 150.):
     import torch
     from sklearn.metrics import f1_score
     perf = _import_gene_view()
-    cfgs = dict(paper=perf.GENE_VIEW_CONFIGS["paper"]["model"], **{"cpu-small": perf.GENE_VIEW_CONFIGS["cpu-small"]["model"]})
+    from dataclasses import asdict
+    from schybridbert.config import PRESETS  # after _import_gene_view: the same package, without its __init__
+    cfgs = {name: asdict(PRESETS[name].gene_view.model) for name in CONFIGS}
     result = dict(device=torch.cuda.get_device_name(), torch=torch.__version__,
                   baseline=json.loads((folder / "baseline.json").read_text()), configs={})
     for name in CONFIGS:
