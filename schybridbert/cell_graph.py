@@ -15,7 +15,7 @@ from .utils import progress_bar
 
 # %% auto #0
 __all__ = ['EXACT_MAX_REF', 'VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_scale', 'expmah_similarity', 'expmah_knn',
-           'expmah_attach']
+           'expmah_attach', 'graph_to_edge_index', 'add_new_cells', 'node_features', 'CellGraph']
 
 # %% ../nbs/03_cell_graph.ipynb #9af01fe1
 class VAE(nn.Module):
@@ -240,3 +240,45 @@ def expmah_attach(latent_new: np.ndarray, latent_ref: np.ndarray, k: int = 10, a
     scale = expmah_scale(latent_ref, seed=seed) if scale is None else scale
     return _topk_csr(latent_new, latent_ref, k, alpha, scale, prune, method, n_candidates, chunk_elems, seed,
                      self_query=False)
+
+# %% ../nbs/03_cell_graph.ipynb #d8576d14
+def graph_to_edge_index(graph: sp.spmatrix) -> tuple[torch.Tensor, torch.Tensor]:
+    "`(edge_index, edge_weight)` of a sparse cell graph: entry (i, j) is the edge j -> i with weight graph[i, j]."
+    coo = sp.coo_matrix(graph)
+    edge_index = torch.from_numpy(np.stack([coo.col, coo.row]).astype(np.int64))
+    return edge_index, torch.from_numpy(coo.data.astype(np.float32))
+
+# %% ../nbs/03_cell_graph.ipynb #54388e2b
+def add_new_cells(edge_index: torch.Tensor, edge_weight: torch.Tensor,
+                  attach_graph: sp.spmatrix) -> tuple[torch.Tensor, torch.Tensor]:
+    "Append new cells (rows of `attach_graph`, n_new x n_ref) as nodes n_ref.. with edges reference -> new only."
+    n_ref = attach_graph.shape[1]
+    if edge_index.numel() and int(edge_index.max()) >= n_ref:
+        raise ValueError(f"edge_index refers to node {int(edge_index.max())} but the reference has {n_ref} cells.")
+    new_index, new_weight = graph_to_edge_index(attach_graph)
+    new_index[1] += n_ref
+    return torch.cat([edge_index, new_index], 1), torch.cat([edge_weight, new_weight])
+
+# %% ../nbs/03_cell_graph.ipynb #7bc3d033
+def node_features(X) -> np.ndarray:
+    "The cell view's node features: the log-normalised expression `X` (cells x model genes, dense or CSR), dense float32."
+    return np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float32)
+
+class CellGraph:
+    "Node features and edges of a cell graph, as torch tensors."
+    def __init__(self, x, edge_index, edge_weight=None):
+        self.x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
+        self.edge_index = torch.as_tensor(np.asarray(edge_index), dtype=torch.long)
+        self.edge_weight = None if edge_weight is None else torch.as_tensor(np.asarray(edge_weight), dtype=torch.float32)
+
+    @property
+    def n_nodes(self) -> int: return self.x.shape[0]
+
+    def to(self, device) -> CellGraph:
+        return CellGraph(self.x.to(device), self.edge_index.to(device), None if self.edge_weight is None else self.edge_weight.to(device))
+
+    def with_new_cells(self, x_new: np.ndarray, attach: sp.spmatrix) -> tuple[CellGraph, np.ndarray]:
+        "This graph plus new nodes with features `x_new`, each with incoming edges from its neighbours in `attach` (n_new x n_nodes); returns (graph, new node ids)."
+        edge_index, edge_weight = add_new_cells(self.edge_index, self.edge_weight, attach)
+        graph = CellGraph(torch.cat([self.x, torch.as_tensor(x_new, dtype=torch.float32)]), edge_index, edge_weight)
+        return graph, np.arange(self.n_nodes, graph.n_nodes)

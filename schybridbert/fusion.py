@@ -15,11 +15,12 @@ from .performer import class_weights, predict_gene_view, predict_order
 from .utils import progress_bar
 from .preprocess import take_rows
 from .evaluation import stratified_kfold
+from .cell_graph import CellGraph
 from torch_geometric.utils import k_hop_subgraph
 
 # %% auto #0
-__all__ = ['N_GATE_FEATURES', 'gate_features', 'AdaptiveFusion', 'HybridModule', 'CellGraph', 'predict_hybrid', 'view_log_probs',
-           'cross_fit', 'stack_fusion', 'fit_hybrid']
+__all__ = ['N_GATE_FEATURES', 'gate_features', 'AdaptiveFusion', 'HybridModule', 'predict_hybrid', 'view_log_probs', 'cross_fit',
+           'stack_fusion', 'fit_hybrid']
 
 # %% ../nbs/05_fusion.ipynb #95bb8fae
 N_GATE_FEATURES = 9
@@ -80,19 +81,6 @@ class HybridModule(nn.Module):
         return dict(logits=logits, embedding=fused, gate=weights, gene_logits=gene_logits, cell_logits=cell_logits)
 
 # %% ../nbs/05_fusion.ipynb #163f0f8e
-class CellGraph:
-    "Node features and edges of a cell graph, as torch tensors."
-    def __init__(self, x, edge_index, edge_weight=None):
-        self.x = torch.as_tensor(np.asarray(x), dtype=torch.float32)
-        self.edge_index = torch.as_tensor(np.asarray(edge_index), dtype=torch.long)
-        self.edge_weight = None if edge_weight is None else torch.as_tensor(np.asarray(edge_weight), dtype=torch.float32)
-
-    @property
-    def n_nodes(self) -> int: return self.x.shape[0]
-
-    def to(self, device) -> "CellGraph":
-        return CellGraph(self.x.to(device), self.edge_index.to(device), None if self.edge_weight is None else self.edge_weight.to(device))
-
 def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor | None = None,
                      full_graph_max_nodes: int = 50_000) -> torch.Tensor:
     "Cell-view embeddings of `nodes` (all nodes when None): on the whole graph when small, else on their k-hop subgraph."

@@ -5,7 +5,6 @@
 # %% ../nbs/04_gat.ipynb #2babf2cb
 from __future__ import annotations
 import numpy as np
-import scipy.sparse as sp
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -17,25 +16,7 @@ from .utils import progress_bar
 
 
 # %% auto #0
-__all__ = ['graph_to_edge_index', 'add_new_cells', 'CellView', 'fit_cell_view', 'predict_cell_view']
-
-# %% ../nbs/04_gat.ipynb #d8576d14
-def graph_to_edge_index(graph: sp.spmatrix) -> tuple[torch.Tensor, torch.Tensor]:
-    "`(edge_index, edge_weight)` of a sparse cell graph: entry (i, j) is the edge j -> i with weight graph[i, j]."
-    coo = sp.coo_matrix(graph)
-    edge_index = torch.from_numpy(np.stack([coo.col, coo.row]).astype(np.int64))
-    return edge_index, torch.from_numpy(coo.data.astype(np.float32))
-
-# %% ../nbs/04_gat.ipynb #54388e2b
-def add_new_cells(edge_index: torch.Tensor, edge_weight: torch.Tensor,
-                  attach_graph: sp.spmatrix) -> tuple[torch.Tensor, torch.Tensor]:
-    "Append new cells (rows of `attach_graph`, n_new x n_ref) as nodes n_ref.. with edges reference -> new only."
-    n_ref = attach_graph.shape[1]
-    if edge_index.numel() and int(edge_index.max()) >= n_ref:
-        raise ValueError(f"edge_index refers to node {int(edge_index.max())} but the reference has {n_ref} cells.")
-    new_index, new_weight = graph_to_edge_index(attach_graph)
-    new_index[1] += n_ref
-    return torch.cat([edge_index, new_index], 1), torch.cat([edge_weight, new_weight])
+__all__ = ['CellView', 'fit_cell_view', 'predict_cell_view']
 
 # %% ../nbs/04_gat.ipynb #bdf4fd64
 class CellView(nn.Module):

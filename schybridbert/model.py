@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy, json, os, time
 from dataclasses import asdict
 from pathlib import Path
-import numpy as np, pandas as pd, scipy.sparse as sp
+import numpy as np, pandas as pd
 import anndata as ad
 import torch
 from fastcore.basics import patch
@@ -18,9 +18,10 @@ from .preprocess import Preprocessor, take_rows
 from .evaluation import stratified_split, clustering_metrics, leiden_clusters
 from .gene_embeddings import gene_embedding_tables
 from .performer import GeneView, fit_gene_view, predict_gene_view, expressed_counts, dist_info, broadcast_state
-from .cell_graph import fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach
-from .gat import CellView, fit_cell_view, predict_cell_view, graph_to_edge_index, add_new_cells
-from .fusion import HybridModule, CellGraph, fit_hybrid, predict_hybrid, cross_fit
+from .cell_graph import (fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach, graph_to_edge_index,
+                                     CellGraph, node_features)
+from .gat import CellView, fit_cell_view, predict_cell_view
+from .fusion import HybridModule, fit_hybrid, predict_hybrid, cross_fit
 from .utils import resolve_device, seed_everything, atomic_path, StageLog, format_duration, checkpoint_file
 from .reliability import check_fit_resources, _nb_features
 
@@ -111,17 +112,6 @@ def _timed(fn) -> float:
     return time.perf_counter() - start
 
 # %% ../nbs/06_model.ipynb #8b9252a5
-def _node_features(logged: ad.AnnData) -> np.ndarray:
-    "The cell view's node features: log-normalised expression of the model genes, dense float32."
-    X = logged.X
-    return np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float32)
-
-def _attach_graph(ref: CellGraph, features_new: np.ndarray, attach: sp.csr_matrix) -> tuple[CellGraph, np.ndarray]:
-    "Training graph plus new nodes, each with incoming edges from its reference neighbours; returns (graph, new node ids)."
-    edge_index, edge_weight = add_new_cells(ref.edge_index, ref.edge_weight, attach)
-    graph = CellGraph(torch.cat([ref.x, torch.as_tensor(features_new, dtype=torch.float32)]), edge_index, edge_weight)
-    return graph, np.arange(ref.n_nodes, graph.n_nodes)
-
 def _cross_fitted_log_probs(new_gene_view, new_cell_view, tokens, graph: CellGraph, y: np.ndarray, *, n_folds: int,
                             gene_train: dict, cell_train: dict, device: str, seed: int, log: StageLog) -> tuple[np.ndarray, np.ndarray]:
     """(gene, cell) class log-probabilities of every training cell (graph node), each from fresh copies of the views
@@ -206,7 +196,7 @@ class SCHybridBERT:
                 torch.distributed.broadcast_object_list(shared, src=0)
                 latent, self.graph_scale_, edge_index, edge_weight = shared
             self.latent_ = latent  # new cells find their neighbours among these
-            self.graph_ = CellGraph(_node_features(logged), edge_index, edge_weight)
+            self.graph_ = CellGraph(node_features(logged.X), edge_index, edge_weight)
             s.note = f"VAE latents, {edge_index.shape[1]:,} Exp-Mah edges"
         masks = [torch.as_tensor(np.isin(np.arange(len(y)), idx)) for idx in (train_idx, val_idx)]
         def new_cell_view():
@@ -258,7 +248,7 @@ def attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.
     latent = vae_latent(self.vae_, logged.X, device=self.device)
     attach = expmah_attach(latent, self.latent_, scale=self.graph_scale_, seed=self.seed,
                            **asdict(self.config.cell_view.graph))
-    return _attach_graph(self.graph_, _node_features(logged), attach)
+    return self.graph_.with_new_cells(node_features(logged.X), attach)
 
 def _views_shared(model: SCHybridBERT) -> bool:
     "Whether the views alone are the hybrid's own modules (stacked fusion) rather than copies kept before joint training."
