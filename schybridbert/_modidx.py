@@ -433,4 +433,5 @@ d = { 'settings': { 'branch': 'main',
                                     'schybridbert.utils.physical_cores': ('utils.html#physical_cores', 'schybridbert/utils.py'),
                                     'schybridbert.utils.progress_bar': ('utils.html#progress_bar', 'schybridbert/utils.py'),
                                     'schybridbert.utils.resolve_device': ('utils.html#resolve_device', 'schybridbert/utils.py'),
-                                    'schybridbert.utils.seed_everything': ('utils.html#seed_everything', 'schybridbert/utils.py')}}}
+                                    'schybridbert.utils.seed_everything': ('utils.html#seed_everything', 'schybridbert/utils.py'),
+                                    'schybridbert.utils.train_epochs': ('utils.html#train_epochs', 'schybridbert/utils.py')}}}

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 import torch
 from torch import nn
 import torch.nn.functional as F
-from .utils import seed_everything, resolve_device, EarlyStopping, keep_torch_threads
+from .utils import seed_everything, resolve_device, train_epochs, keep_torch_threads
 from .utils import progress_bar
 
 # %% auto #0
@@ -83,19 +83,19 @@ def fit_vae(X, latent_dim: int = 32, hidden: int = 256, epochs: int = 200, batch
         X, X_val = X[np.sort(perm[n_val:])], X[np.sort(perm[:n_val])]
     vae = VAE(X.shape[1], latent_dim, hidden).to(dev)
     opt = torch.optim.Adam(vae.parameters(), lr=lr)
-    stopper = EarlyStopping(patience)
+    def run_epoch(epoch):
+        vae.train(); total = 0.
+        for idx in torch.randperm(X.shape[0], generator=gen).split(batch_size):
+            xb = _dense_rows(X, idx.numpy()).to(dev)
+            recon, mu, logvar = vae(xb)
+            loss = vae_loss(recon, xb, mu, logvar, alpha)
+            opt.zero_grad(); loss.backward(); opt.step()
+            total += loss.item() * len(idx)
+        bar.update(1)
+        return total / X.shape[0]
     with progress_bar(epochs, desc, progress) as bar:
-        for epoch in range(epochs):
-            vae.train()
-            for idx in torch.randperm(X.shape[0], generator=gen).split(batch_size):
-                xb = _dense_rows(X, idx.numpy()).to(dev)
-                recon, mu, logvar = vae(xb)
-                loss = vae_loss(recon, xb, mu, logvar, alpha)
-                opt.zero_grad(); loss.backward(); opt.step()
-            val = _val_mse(vae, X_val, 1024, dev)
-            bar.set_postfix(val_mse=f"{val:.4f}", refresh=False); bar.update(1)
-            if stopper.step(-val, vae, epoch): break
-    return stopper.restore(vae).eval()
+        train_epochs(vae, run_epoch, lambda: -_val_mse(vae, X_val, 1024, dev), epochs=epochs, patience=patience, bar=bar)
+    return vae.eval()
 
 # %% ../nbs/03_cell_graph.ipynb #ca8b2056
 def vae_latent(vae: VAE, X, batch_size: int = 1024, device: str = "auto") -> np.ndarray:

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from sklearn.metrics import f1_score
-from .utils import seed_everything, resolve_device, EarlyStopping
+from .utils import seed_everything, resolve_device, train_epochs
 from .performer import class_weights, predict_gene_view, predict_order
 from .utils import progress_bar
 from .preprocess import take_rows
@@ -141,23 +141,25 @@ def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_wei
     The views are frozen, so their gate features are computed once, not per step."""
     opt = torch.optim.AdamW(fusion.parameters(), lr=lr, weight_decay=weight_decay)
     ce = nn.CrossEntropyLoss(weight=class_weight)
-    target, f1s = torch.as_tensor(y, device=inputs[0].device), []
+    target = torch.as_tensor(y, device=inputs[0].device)
     with_features = lambda xs: [*xs, gate_features(*(x.log_softmax(1) for x in xs))]
     inputs = with_features(inputs)
     if eval_on is not None: eval_inputs = with_features(eval_on[0])
-    def evaluate():
+    def val_macro_f1():
         fusion.eval()
         with torch.no_grad(): pred = fusion.mix(*eval_inputs)[0].argmax(1).cpu().numpy()
-        f1s.append(float(f1_score(eval_on[1], pred, average="macro")))
-    if eval_on is not None: evaluate()
-    for _ in range(epochs):
-        fusion.train()
+        return f1_score(eval_on[1], pred, average="macro")
+    def run_epoch(epoch):
+        fusion.train(); total = 0.
         for b in torch.from_numpy(rng.permutation(len(y))).split(batch_size):
             loss = ce(fusion.mix(*[x[b] for x in inputs])[0], target[b])
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-        if eval_on is not None: evaluate()
+            total += loss.item() * len(b)
         if bar is not None: bar.update(1)
-    return f1s
+        return total / len(y)
+    before = [float(val_macro_f1())] if eval_on is not None else []
+    hist = train_epochs(fusion, run_epoch, val_macro_f1 if eval_on is not None else None, epochs=epochs, patience=None)
+    return before + hist["val_score"]
 
 def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_probs: np.ndarray, y: np.ndarray, *,
                  epochs: int = 200, batch_size: int = 256, lr: float = 3e-3, weight_decay: float = 1e-2,
@@ -233,24 +235,20 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
     opt = torch.optim.AdamW([dict(params=view_params, lr=lr * view_lr_scale), dict(params=module.fusion.parameters(), lr=lr)],
                             weight_decay=weight_decay)
     ce = nn.CrossEntropyLoss(weight=class_weights(y[train_idx], module.n_classes).to(dev) if class_weight else None)
-    stopper = EarlyStopping(patience)
-    hist = dict(mode=mode, train_loss=[], val_macro_f1=[], best_epoch=epochs - 1)
     n_batches = -(-len(train_idx) // batch_size)
+    def run_epoch(epoch):
+        module.train(); total = 0.
+        for b in np.array_split(rng.permutation(train_idx), n_batches):
+            cell_emb = _cell_embeddings(module, g, torch.as_tensor(b, device=dev))
+            r = module(torch.from_numpy(tokens[b]).long().to(dev), cell_emb)
+            target = torch.from_numpy(y[b]).to(dev)
+            loss = ce(r["logits"], target) + aux_weight * (ce(r["gene_logits"], target) + ce(r["cell_logits"], target))
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            total += loss.item() * len(b); bar.update(1)
+        return total / len(train_idx)
+    def val_macro_f1():
+        pred = predict_hybrid(module, take_rows(tokens, val_idx), graph, val_idx, device=str(dev))["probs"].argmax(1)
+        return f1_score(y[val_idx], pred, average="macro")
     with progress_bar(epochs * n_batches, "fusion: joint training", progress) as bar:
-        for epoch in range(epochs):
-            module.train(); total = 0.
-            for b in np.array_split(rng.permutation(train_idx), n_batches):
-                cell_emb = _cell_embeddings(module, g, torch.as_tensor(b, device=dev))
-                r = module(torch.from_numpy(tokens[b]).long().to(dev), cell_emb)
-                target = torch.from_numpy(y[b]).to(dev)
-                loss = ce(r["logits"], target) + aux_weight * (ce(r["gene_logits"], target) + ce(r["cell_logits"], target))
-                opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-                total += loss.item() * len(b); bar.update(1)
-            hist["train_loss"].append(total / len(train_idx))
-            if not has_val: continue
-            pred = predict_hybrid(module, take_rows(tokens, val_idx), graph, val_idx, device=str(dev))["probs"].argmax(1)
-            f1 = float(f1_score(y[val_idx], pred, average="macro")); hist["val_macro_f1"].append(f1)
-            bar.set_postfix(epoch=epoch, val_f1=f"{f1:.3f}", refresh=False)
-            if stopper.step(f1, module, epoch): break
-    if has_val: stopper.restore(module); hist["best_epoch"] = stopper.best_epoch
-    return hist
+        hist = train_epochs(module, run_epoch, val_macro_f1 if has_val else None, epochs=epochs, patience=patience, bar=bar)
+    return dict(mode=mode) | hist

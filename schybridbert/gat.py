@@ -10,7 +10,7 @@ from torch import nn
 import torch.nn.functional as F
 from torch_geometric.nn import GATConv
 from sklearn.metrics import f1_score
-from .utils import seed_everything, resolve_device, EarlyStopping
+from .utils import seed_everything, resolve_device, train_epochs
 from .performer import class_weights
 from .utils import progress_bar
 
@@ -88,24 +88,20 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
     edge_weight = edge_weight.to(dev) if edge_weight is not None else None
     weight = weight.to(dev) if weight is not None else None
     opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
-    stopper, history = EarlyStopping(patience), dict(loss=[], val_macro_f1=[])
     y_val = None if val_mask is None else y[val_mask].cpu().numpy()
+    def run_epoch(epoch):
+        module.train(); opt.zero_grad()
+        loss = F.cross_entropy(module(x, edge_index, edge_weight)[train_mask], y[train_mask], weight=weight)
+        loss.backward(); opt.step(); bar.update(1)
+        return loss.item()
+    def val_macro_f1():
+        module.eval()
+        with torch.no_grad(): pred = module(x, edge_index, edge_weight)[val_mask].argmax(1).cpu().numpy()
+        return f1_score(y_val, pred, average="macro", zero_division=0)
     with progress_bar(epochs, desc, progress) as bar:
-        for epoch in range(epochs):
-            module.train(); opt.zero_grad()
-            loss = F.cross_entropy(module(x, edge_index, edge_weight)[train_mask], y[train_mask], weight=weight)
-            loss.backward(); opt.step()
-            history["loss"].append(loss.item()); bar.update(1)
-            if val_mask is None: continue
-            module.eval()
-            with torch.no_grad(): pred = module(x, edge_index, edge_weight)[val_mask].argmax(1).cpu().numpy()
-            f1 = f1_score(y_val, pred, average="macro", zero_division=0)
-            history["val_macro_f1"].append(float(f1))
-            bar.set_postfix(loss=f"{loss.item():.3f}", val_f1=f"{f1:.3f}", refresh=False)
-            if stopper.step(f1, module, epoch): break
-    if val_mask is None: return dict(history, best_epoch=epochs - 1, best_val_macro_f1=float("nan"))
-    stopper.restore(module).eval()
-    return dict(history, best_epoch=stopper.best_epoch, best_val_macro_f1=float(stopper.best_score))
+        hist = train_epochs(module, run_epoch, None if val_mask is None else val_macro_f1, epochs=epochs, patience=patience, bar=bar)
+    module.eval()
+    return hist
 
 # %% ../nbs/04_gat.ipynb #14a7e255
 def predict_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor,

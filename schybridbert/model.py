@@ -182,7 +182,7 @@ class SCHybridBERT:
             hist_gene = fit_gene_view(gene_view, take_rows(tokens, train_idx), y[train_idx], take_rows(tokens, val_idx), y[val_idx],
                                       device=dev, seed=seed, progress=log.enabled, **asdict(gv.train))
             s.note = (f"best epoch {hist_gene['best_epoch'] + 1}/{len(hist_gene['train_loss'])}, "
-                      f"validation macro-F1 {max(hist_gene['val_macro_f1'], default=float('nan')):.3f}")
+                      f"validation macro-F1 {hist_gene['best_val_score']:.3f}")
             if log.enabled: s.note += f"; {_about(_seconds_left(self, hist_gene, len(y), time.perf_counter() - s.start, seq_len))} left"
 
         with log.stage("cell graph", "cell_graph") as s:
@@ -206,8 +206,8 @@ class SCHybridBERT:
             hist_cell = fit_cell_view(cell_view, self.graph_.x, self.graph_.edge_index, torch.as_tensor(y), *masks,
                                       edge_weight=self.graph_.edge_weight, device=dev, seed=seed, progress=log.enabled, **asdict(cv.train))
             broadcast_state(cell_view, world)
-            s.note = (f"GAT best epoch {hist_cell['best_epoch'] + 1}/{len(hist_cell['loss'])}, "
-                      f"validation macro-F1 {hist_cell['best_val_macro_f1']:.3f}")
+            s.note = (f"GAT best epoch {hist_cell['best_epoch'] + 1}/{len(hist_cell['train_loss'])}, "
+                      f"validation macro-F1 {hist_cell['best_val_score']:.3f}")
 
         stack_log_probs = None
         if fu.train.mode == "stacked" and fu.cross_fit > 1:  # the copies train for the epochs early stopping chose above

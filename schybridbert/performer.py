@@ -13,7 +13,7 @@ from torch import nn
 from performer_pytorch import Performer, FastAttention
 from performer_pytorch.performer_pytorch import softmax_kernel, linear_attention
 from sklearn.metrics import f1_score
-from .utils import seed_everything, resolve_device, EarlyStopping, progress_bar
+from .utils import seed_everything, resolve_device, train_epochs, progress_bar
 from .preprocess import take_rows, BinnedTokens
 
 # %% auto #0
@@ -286,25 +286,18 @@ def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarra
         net = DistributedDataParallel(module, device_ids=[dev.index] if dev.type == "cuda" else None)
     opt = torch.optim.AdamW([p for p in module.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
     weight = class_weights(y_train, module.n_classes) if class_weight else None
-    stopper = EarlyStopping(patience)
-    hist = dict(train_loss=[], val_accuracy=[], val_macro_f1=[], epoch_seconds=[], best_epoch=epochs - 1, world_size=world)
-    n_batches = -(-len(tokens_train) // batch_size)
     lengths = expressed_counts(tokens_train) if module.sequence == "expressed" else None
-    with progress_bar(epochs * n_batches, desc, progress and rank == 0) as bar:
-        for epoch in range(epochs):
-            t0 = time.perf_counter()
-            order = rng.permutation(len(tokens_train))
-            if lengths is not None: order = length_bucketed(order, lengths, batch_size, rng)
-            total = _train_epoch(net, tokens_train, y_train, order, weight, opt,
-                                 batch_size, grad_accum, dev, bf16, bar, rank, world)
-            hist["train_loss"].append(_sum_over_ranks(total, dev, world) / len(tokens_train))
-            hist["epoch_seconds"].append(time.perf_counter() - t0)
-            if tokens_val is None: continue
-            pred = _val_predictions(module, tokens_val, batch_size, dev, bf16, rank, world)
-            f1 = f1_score(y_val, pred, average="macro")
-            hist["val_accuracy"].append(float((pred == y_val).mean())); hist["val_macro_f1"].append(float(f1))
-            bar.set_postfix(epoch=epoch, loss=f"{hist['train_loss'][-1]:.3f}", val_f1=f"{f1:.3f}", refresh=False)
-            if stopper.step(f1, module, epoch): break
-    if tokens_val is not None: stopper.restore(module); hist["best_epoch"] = stopper.best_epoch
+    epoch_seconds = []
+    def run_epoch(epoch):
+        t0 = time.perf_counter()
+        order = rng.permutation(len(tokens_train))
+        if lengths is not None: order = length_bucketed(order, lengths, batch_size, rng)
+        total = _train_epoch(net, tokens_train, y_train, order, weight, opt, batch_size, grad_accum, dev, bf16, bar, rank, world)
+        epoch_seconds.append(time.perf_counter() - t0)
+        return _sum_over_ranks(total, dev, world) / len(tokens_train)
+    def val_macro_f1():
+        return f1_score(y_val, _val_predictions(module, tokens_val, batch_size, dev, bf16, rank, world), average="macro")
+    with progress_bar(epochs * -(-len(tokens_train) // batch_size), desc, progress and rank == 0) as bar:
+        hist = train_epochs(module, run_epoch, None if tokens_val is None else val_macro_f1, epochs=epochs, patience=patience, bar=bar)
     broadcast_state(module, world)
-    return hist
+    return hist | dict(epoch_seconds=epoch_seconds, world_size=world)

@@ -115,7 +115,7 @@ def run(folder: Path, out: Path, fit_budget_s: float = 150.):
         probs, _ = perf.predict_gene_view(module, tokens[d["test"]], batch_size=64, device="cuda", bf16=True)
         pred = probs.argmax(1)
         r["fit"] = dict(epochs_run=len(hist["train_loss"]), epochs_allowed=epochs, best_epoch=hist["best_epoch"],
-                        epoch_seconds=hist["epoch_seconds"], val_macro_f1=hist["val_macro_f1"],
+                        epoch_seconds=hist["epoch_seconds"], val_macro_f1=hist["val_score"],
                         test_accuracy=float((pred == y[d["test"]]).mean()),
                         test_macro_f1=float(f1_score(y[d["test"]], pred, average="macro")))
         result["configs"][name] = r
