@@ -60,7 +60,7 @@ class CellViewModel:
 @dataclass(frozen=True)
 class CellViewTrain:
     "`fit_cell_view`: full-graph Adam, early stopping on validation macro-F1."
-    epochs: int = 300; lr: float = 5e-3; weight_decay: float = 5e-4; patience: int = 30; class_weight: str | None = "balanced"
+    epochs: int = 300; lr: float = 5e-3; weight_decay: float = 5e-4; patience: int = 30; class_weight: bool = True
 
 @dataclass(frozen=True)
 class CellViewSettings:
@@ -168,6 +168,7 @@ def upgrade_config_dict(d: dict) -> dict:
     cell_view = dict(vae={}, graph={}, model={}, train={})
     for k, v in d["cell_view"].items():
         group, name = _FLAT_CELL_VIEW.get(k, ("train", k)); cell_view[group][name] = v
+    if "class_weight" in cell_view["train"]: cell_view["train"]["class_weight"] = cell_view["train"]["class_weight"] is not None  # was None | "balanced"
     fu = dict(d["fusion"])
     fusion = dict(model=dict(hidden=fu.pop("hidden"), dropout=fu.pop("dropout")), cross_fit=fu.pop("cross_fit"), train=fu)
     return d | dict(cell_view=cell_view, fusion=fusion)

@@ -52,14 +52,6 @@ class CellView(nn.Module):
         return self.classify(self.embed(x, edge_index, edge_weight))
 
 # %% ../nbs/04_gat.ipynb #81d2ef03
-def _class_weights(y_train: torch.Tensor, n_classes: int, class_weight) -> torch.Tensor | None:
-    "None, inverse-frequency ('balanced') or the given per-class weights."
-    if class_weight is None: return None
-    if isinstance(class_weight, str):
-        if class_weight != "balanced": raise ValueError(f"class_weight must be None, 'balanced' or a tensor, got '{class_weight}'.")
-        return class_weights(y_train.cpu().numpy(), n_classes)  # the gene view's inverse-frequency rule
-    return torch.as_tensor(class_weight, dtype=torch.float32)
-
 def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor | None):
     if train_mask.shape != (n,) or (val_mask is not None and val_mask.shape != (n,)):
         raise ValueError(f"train_mask and val_mask must have one entry per cell ({n}).")
@@ -72,7 +64,7 @@ def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor | None
 def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y: torch.Tensor,
                   train_mask: torch.Tensor, val_mask: torch.Tensor | None, *, edge_weight: torch.Tensor | None = None,
                   epochs: int = 300, lr: float = 5e-3, weight_decay: float = 5e-4, patience: int = 30,
-                  class_weight=None, device: str = "auto", seed: int = 0, progress: bool = True, desc: str = "GAT") -> dict:
+                  class_weight: bool = True, device: str = "auto", seed: int = 0, progress: bool = True, desc: str = "GAT") -> dict:
     """Train `module` on the labels of `train_mask` cells, early-stopped on `val_mask` macro-F1; returns the history.
     With `val_mask=None` every epoch runs and the last weights are kept (as `fit_gene_view` without validation cells).
     `progress` shows a bar named `desc` over epochs."""
@@ -82,7 +74,7 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
     _check_masks(len(x), train_mask, val_mask)
     dev = resolve_device(device); seed_everything(seed)
     n_classes = module.head.out_features
-    weight = _class_weights(y[train_mask], n_classes, class_weight)
+    weight = class_weights(y[train_mask].cpu().numpy(), n_classes) if class_weight else None
     module = module.to(dev)
     x, edge_index, y = x.to(dev), edge_index.to(dev), y.to(dev)
     edge_weight = edge_weight.to(dev) if edge_weight is not None else None
