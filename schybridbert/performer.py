@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_performer.ipynb #54e5e7bd
 from __future__ import annotations
-import contextlib, os, time
+import contextlib, time
 import numpy as np
 import torch
 import torch.distributed as dist
@@ -13,12 +13,12 @@ from torch import nn
 from performer_pytorch import Performer, FastAttention
 from performer_pytorch.performer_pytorch import softmax_kernel, linear_attention
 from sklearn.metrics import f1_score
-from .utils import seed_everything, resolve_device, train_epochs, progress_bar
+from .utils import seed_everything, resolve_device, train_epochs, progress_bar, dist_info, broadcast_state, _rank_device, _sum_over_ranks
 from .preprocess import take_rows, BinnedTokens
 
 # %% auto #0
 __all__ = ['KeyMaskedFastAttention', 'keys_masked', 'GeneView', 'expressed_counts', 'length_bucketed', 'predict_order',
-           'predict_gene_view', 'class_weights', 'dist_info', 'broadcast_state', 'fit_gene_view']
+           'predict_gene_view', 'class_weights', 'fit_gene_view']
 
 # %% ../nbs/02_performer.ipynb #86b9b2ed
 def _gene_table(table: np.ndarray | None, n_genes: int, dim: int, trainable: bool, name: str) -> nn.Embedding:
@@ -195,19 +195,6 @@ def class_weights(y: np.ndarray, n_classes: int) -> torch.Tensor:
     w = np.where(counts > 0, len(y) / (n_classes * np.maximum(counts, 1)), 0.)
     return torch.as_tensor(w, dtype=torch.float32)
 
-# %% ../nbs/02_performer.ipynb #2bb81903
-def dist_info() -> tuple[int, int]:
-    "`(rank, world_size)` of the initialised `torch.distributed` process group, or `(0, 1)` without one."
-    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
-    return 0, 1
-
-def _rank_device(dev: torch.device) -> torch.device:
-    "Under torch.distributed, an index-less CUDA device becomes this process's GPU (`LOCAL_RANK`)."
-    if dev.type != "cuda" or dev.index is not None: return dev
-    dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)) % torch.cuda.device_count())
-    torch.cuda.set_device(dev)
-    return dev
-
 # %% ../nbs/02_performer.ipynb #1b78f97f
 def _train_epoch(net, tokens, y, order, weight, opt, batch_size, grad_accum, dev, bf16, bar, rank=0, world=1) -> float:
     """One pass over `order` in global batches of `batch_size` (rank `rank` of `world` takes its contiguous share of each);
@@ -247,16 +234,6 @@ def _val_predictions(module: GeneView, tokens_val, batch_size: int, dev: torch.d
     dist.all_reduce(pred)  # each cell is predicted by one rank, zeros elsewhere
     return pred.cpu().numpy()
 
-def _sum_over_ranks(x: float, dev: torch.device, world: int) -> float:
-    "Sum a Python float over all ranks (itself without torch.distributed)."
-    if world == 1: return x
-    t = torch.tensor([x], dtype=torch.float64, device=dev); dist.all_reduce(t)
-    return float(t.item())
-
-def broadcast_state(module: nn.Module, world: int):
-    "Copy rank 0's parameters and buffers into every rank's module, in place."
-    if world == 1: return
-    for t in module.state_dict().values(): dist.broadcast(t, src=0)
 
 # %% ../nbs/02_performer.ipynb #888f06b3
 def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarray,

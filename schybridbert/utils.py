@@ -14,7 +14,7 @@ from tqdm import tqdm  # not tqdm.auto: its notebook widget warns where ipywidge
 # %% auto #0
 __all__ = ['SchybridbertInputError', 'seed_everything', 'resolve_device', 'keep_torch_threads', 'physical_cores',
            'configure_threads', 'apply_umask', 'checkpoint_file', 'atomic_path', 'progress_bar', 'format_duration',
-           'StageLog', 'EarlyStopping', 'train_epochs']
+           'StageLog', 'EarlyStopping', 'train_epochs', 'dist_info', 'broadcast_state']
 
 # %% ../nbs/00c_utils.ipynb #b2e1d4c3
 class SchybridbertInputError(ValueError):
@@ -202,3 +202,31 @@ def train_epochs(module: torch.nn.Module, run_epoch, score=None, *, epochs: int,
         return hist | dict(best_epoch=len(hist["train_loss"]) - 1, best_val_score=hist["val_score"][-1] if hist["val_score"] else float("nan"))
     stopper.restore(module)
     return hist | dict(best_epoch=stopper.best_epoch, best_val_score=float(stopper.best_score))
+
+# %% ../nbs/00c_utils.ipynb #b6a4f360
+def dist_info() -> tuple[int, int]:
+    "`(rank, world_size)` of the initialised `torch.distributed` process group, or `(0, 1)` without one."
+    import torch.distributed as dist  # here, not at the top: `import schybridbert.utils` must stay free of torch (the CLI starts fast)
+    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+def _rank_device(dev: torch.device) -> torch.device:
+    "Under torch.distributed, an index-less CUDA device becomes this process's GPU (`LOCAL_RANK`)."
+    if dev.type != "cuda" or dev.index is not None: return dev
+    import torch
+    dev = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0)) % torch.cuda.device_count())
+    torch.cuda.set_device(dev)
+    return dev
+
+def _sum_over_ranks(x: float, dev: torch.device, world: int) -> float:
+    "Sum a Python float over all ranks (itself without torch.distributed)."
+    if world == 1: return x
+    import torch, torch.distributed as dist
+    t = torch.tensor([x], dtype=torch.float64, device=dev); dist.all_reduce(t)
+    return float(t.item())
+
+def broadcast_state(module: torch.nn.Module, world: int):
+    "Copy rank 0's parameters and buffers into every rank's module, in place."
+    if world == 1: return
+    import torch.distributed as dist
+    for t in module.state_dict().values(): dist.broadcast(t, src=0)
