@@ -19,7 +19,11 @@ __all__ = ['EXACT_MAX_REF', 'VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_
 
 # %% ../nbs/03_cell_graph.ipynb #9af01fe1
 class VAE(nn.Module):
-    "The paper's VAE: `fc1 -> fc21/fc22` encoder, reparameterised `z`, `fc3 -> fc4` decoder ending in softplus."
+    r"""The paper's VAE over a cell's log-normalised expression $x$:
+    $h = \mathrm{ReLU}(\mathrm{fc1}\,x)$, $\mu = \mathrm{fc21}\,h$, $\log\sigma^2 = \mathrm{fc22}\,h$,
+    $z = \mu + \sigma \odot \varepsilon$ with $\varepsilon \sim \mathcal N(0, I)$, and
+    $\hat x = \mathrm{softplus}(\mathrm{fc4}\,\mathrm{ReLU}(\mathrm{fc3}\,z))$. It is trained with `vae_loss`; the cell
+    graph is built on $\mu$ (`vae_latent`)."""
     def __init__(self, n_genes: int, latent_dim: int = 32, hidden: int = 256):
         super().__init__()
         self.fc1 = nn.Linear(n_genes, hidden)

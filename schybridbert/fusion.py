@@ -39,7 +39,17 @@ def gate_features(gene_log_probs: torch.Tensor, cell_log_probs: torch.Tensor) ->
 
 # %% ../nbs/05_fusion.ipynb #ce9b5aa4
 class AdaptiveFusion(nn.Module):
-    "Per-cell softmax gate over the two views, read from how sure each view is and whether they agree; it weights their log-probabilities and embeddings."
+    r"""Per-cell gate over the two views. From the views' class log-probabilities $\ell^g$ (gene) and $\ell^c$ (cell)
+    it reads the nine `gate_features` $f$, none of which names a class: for each view, its top log-probability, its
+    margin over the runner-up, the entropy of its prediction and the other view's log-probability of its pick; and
+    whether the two views pick the same class. A small MLP turns them into weights
+
+    $$(w_g, w_c) = \operatorname{softmax}\big(W_2\,\mathrm{ReLU}(W_1 f + b_1) + b_2\big)$$
+
+    and the fused class scores and embedding are $w_g \ell^g + w_c \ell^c$ and
+    $[\,w_g \mathrm{LN}(e^g) \,\|\, w_c \mathrm{LN}(e^c)\,]$. The last layer starts at zero, so an untrained gate is the
+    equal-weight ensemble. `route` set to 0 or 1 sends every cell to one view (the gate's limits, chosen by
+    `stack_fusion` when one view alone beats the gate on held-out cells)."""
     VIEWS = ("gene", "cell")  # the order of the gate's columns and of `route`
     def __init__(self, gene_dim: int, cell_dim: int, hidden: int = 64, dropout: float = 0.2):
         super().__init__()

@@ -20,7 +20,18 @@ __all__ = ['CellView', 'fit_cell_view', 'predict_cell_view']
 
 # %% ../nbs/04_gat.ipynb #bdf4fd64
 class CellView(nn.Module):
-    "Multi-head GAT on the cell graph: `embed` (heads concatenated, last layer averaged) and a linear `classify`."
+    r"""Multi-head GAT on the cell graph (PyTorch Geometric's `GATConv`). Layer $\ell$ updates cell $i$ from the cells
+    $j \in \mathcal{N}(i)$ with an edge $j \to i$ (its own self loop included) with $K$ = `heads` attention heads:
+
+    $$\alpha^{k}_{ij} = \operatorname{softmax}_{j \in \mathcal{N}(i)}\Big(\mathrm{LeakyReLU}\big(a_k^\top
+      [W_k h_i \,\|\, W_k h_j \,\|\, W^e_k s_{ij}]\big)\Big), \qquad
+      h_i' = \big\Vert_{k=1}^{K} \sum_{j} \alpha^{k}_{ij} W_k h_j$$
+
+    where $s_{ij}$ is the Exp-Mah similarity of the edge (`use_edge_weight`; a self loop takes the mean of the node's
+    incoming similarities). Hidden layers concatenate their heads ($\Vert$) and apply ELU; the last layer averages
+    them, $h_i' = \frac1K \sum_k \sum_j \alpha^k_{ij} W_k h_j$, into `emb_dim` numbers, and `residual` adds a
+    linear map of the input, $e_i = h_i^{(L)} + W_{skip} x_i$. Dropout acts on every layer's input and on $\alpha$.
+    `embed` returns $e_i$; `classify` is one linear layer on it."""
     def __init__(self, in_dim: int, n_classes: int, hidden: int = 32, heads: int = 4, emb_dim: int = 64,
                  n_layers: int = 2, dropout: float = 0.3, residual: bool = True, use_edge_weight: bool = True):
         super().__init__()
