@@ -7,9 +7,9 @@ from __future__ import annotations
 import json, os, shlex, shutil, subprocess, sys
 from pathlib import Path
 import numpy as np, pandas as pd
-import schybridbert
 from .data import SchybridbertInputError, list_datasets
 from .evaluation import BENCH_EXTRA, TRANSDUCTIVE, missing_peers, require_peers, summarise_folds
+from .utils import package_version, package_dir
 
 # %% auto #0
 __all__ = ['METHODS', 'FAIR_FIELD', 'KEY_PACKAGES', 'METHOD_LABELS', 'benchmark_notebook', 'tag_parameters', 'benchmark_template',
@@ -23,7 +23,7 @@ FAIR_FIELD = ("l1_logreg", "l1_logreg_balanced", "linear_svc", "linear_svc_balan
 
 def benchmark_notebook() -> Path:
     "Path of the papermill benchmark template shipped with the package."
-    p = Path(schybridbert.__file__).resolve().parent / "benchmarks" / "benchmark.ipynb"
+    p = package_dir() / "benchmarks" / "benchmark.ipynb"
     if not p.exists(): raise FileNotFoundError(f"benchmark notebook not found at {p}; reinstall schybridbert")
     return p
 
@@ -57,7 +57,7 @@ def provenance(exclude=()) -> dict:
     def ver(name):
         try: return version(name)
         except PackageNotFoundError: return None
-    pkg = Path(schybridbert.__file__).resolve().parent
+    pkg = package_dir()
     tracked = _git(pkg, "ls-files", "--error-unmatch", "__init__.py") is not None
     top = Path(_git(pkg, "rev-parse", "--show-toplevel").strip()).resolve() if tracked else None
     inside = [Path(p).resolve() for p in exclude if tracked and Path(p).resolve().is_relative_to(top)]  # git rejects paths outside the repo
@@ -65,7 +65,7 @@ def provenance(exclude=()) -> dict:
     changed = status.splitlines() if status is not None else []
     return dict(git_commit=_git(pkg, "rev-parse", "HEAD").strip() if tracked else None,
                 git_dirty=bool(changed) if status is not None else None, git_changes=changed[:20],
-                schybridbert_version=schybridbert.__version__, python=sys.version.split()[0],
+                schybridbert_version=package_version(), python=sys.version.split()[0],
                 versions={n: ver(n) for n in KEY_PACKAGES})
 
 # %% ../nbs/08_benchmark.ipynb #d5437d0f

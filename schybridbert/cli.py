@@ -6,8 +6,7 @@
 from __future__ import annotations
 import argparse, json, os, sys, time, traceback, warnings
 from pathlib import Path
-from . import __version__
-from .utils import SchybridbertInputError, StageLog, atomic_path, checkpoint_file, configure_threads
+from .utils import SchybridbertInputError, StageLog, atomic_path, checkpoint_file, configure_threads, package_version
 from .config import resolve_config, cap_epochs
 
 # %% auto #0
@@ -132,7 +131,7 @@ def _shared_options(parser: argparse.ArgumentParser, default=None) -> None:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="schybridbert", description="scHybridBERT cell-type annotation of scRNA-seq data: raw counts in, annotated AnnData out.",
                                 epilog="Start with `schybridbert demo`. `schybridbert COMMAND --help` describes a command's arguments.")
-    p.add_argument("--version", action="version", version=f"schybridbert {__version__}")
+    p.add_argument("--version", action="version", version=f"schybridbert {package_version()}")
     _shared_options(p)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = argparse.ArgumentParser(add_help=False)

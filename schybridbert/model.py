@@ -11,7 +11,6 @@ import numpy as np, pandas as pd
 import anndata as ad
 import torch
 from fastcore.basics import patch
-import schybridbert
 from .data import SchybridbertInputError, validate_counts, validate_labels
 from .config import Config, GeneViewModel, PRESETS, resolve_config, upgrade_config_dict
 from .preprocess import Preprocessor, take_rows
@@ -22,7 +21,7 @@ from .cell_graph import (fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, exp
                                      CellGraph, node_features)
 from .gat import CellView, fit_cell_view, predict_cell_view
 from .fusion import HybridModule, fit_hybrid, predict_hybrid, cross_fit
-from .utils import resolve_device, seed_everything, atomic_path, StageLog, format_duration, checkpoint_file, dist_info, broadcast_state
+from .utils import resolve_device, seed_everything, atomic_path, StageLog, format_duration, checkpoint_file, dist_info, broadcast_state, package_version
 from .reliability import check_fit_resources, _nb_features
 
 # %% auto #0
@@ -293,7 +292,7 @@ def predict(self: SCHybridBERT, adata: ad.AnnData, key: str = "schybridbert") ->
     adata.obsm[f"{key}_probs"] = out["probs"]
     adata.obsm[f"{key}_gate"] = out["gate"]
     adata.uns[key] = dict(classes=list(self.classes_), gate_columns=["gene_view", "cell_view"], gene_overlap=out["gene_overlap"],
-                          config=self.config_name, unknown_threshold=self.config.unknown_threshold, version=schybridbert.__version__)
+                          config=self.config_name, unknown_threshold=self.config.unknown_threshold, version=package_version())
     return adata
 
 # %% ../nbs/06_model.ipynb #37ffddeb
@@ -312,7 +311,7 @@ def save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) -
     try: path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise SchybridbertInputError(f"cannot create the folder {path.parent} for the model: {e.strerror}") from e
     pp = self.preprocessor_
-    meta = dict(format=CHECKPOINT_FORMAT, version=schybridbert.__version__, config=self.config.to_dict(), config_name=self.config_name,
+    meta = dict(format=CHECKPOINT_FORMAT, version=package_version(), config=self.config.to_dict(), config_name=self.config_name,
                 seed=self.seed, classes=list(map(str, self.classes_)), genes=list(map(str, pp.genes_)), label_key=self.label_key_,
                 preprocessor=dict(min_cell_frac=pp.min_cell_frac, n_top_genes=pp.n_top_genes, bin_num=pp.bin_num,
                                   target_sum=pp.target_sum, min_gene_overlap=pp.min_gene_overlap),

@@ -12,13 +12,25 @@ import numpy as np
 from tqdm import tqdm  # not tqdm.auto: its notebook widget warns where ipywidgets is missing
 
 # %% auto #0
-__all__ = ['SchybridbertInputError', 'seed_everything', 'resolve_device', 'keep_torch_threads', 'physical_cores',
-           'configure_threads', 'apply_umask', 'checkpoint_file', 'atomic_path', 'progress_bar', 'format_duration',
-           'StageLog', 'EarlyStopping', 'train_epochs', 'dist_info', 'broadcast_state']
+__all__ = ['SchybridbertInputError', 'package_version', 'package_dir', 'seed_everything', 'resolve_device', 'keep_torch_threads',
+           'physical_cores', 'configure_threads', 'apply_umask', 'checkpoint_file', 'atomic_path', 'progress_bar',
+           'format_duration', 'StageLog', 'EarlyStopping', 'train_epochs', 'dist_info', 'broadcast_state']
 
 # %% ../nbs/00c_utils.ipynb #b2e1d4c3
 class SchybridbertInputError(ValueError):
     "Bad input data or arguments: the message says what is wrong and how to fix it."
+
+# %% ../nbs/00c_utils.ipynb #33bb4f1a
+def package_version() -> str:
+    "The installed schybridbert's version (from its metadata)."
+    from importlib.metadata import version, PackageNotFoundError
+    try: return version("schybridbert")
+    except PackageNotFoundError: return "unknown (not installed)"
+
+def package_dir() -> Path:
+    "The folder of the package's code (the benchmark notebook ships in it)."
+    from importlib.resources import files
+    return Path(str(files("schybridbert")))
 
 # %% ../nbs/00c_utils.ipynb #1ee8a7ab
 def seed_everything(seed: int) -> torch.Generator:
