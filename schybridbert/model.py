@@ -172,10 +172,7 @@ class SCHybridBERT:
         with log.stage("gene embeddings", "gene_embeddings") as s:
             tables = gene_embedding_tables(logged, dim=gv.model.dim, seed=seed, **asdict(cfg.gene_embeddings))
             s.note = f"gene2vec + node2vec over {tables['graph'].nnz // 2:,} co-expression edges"
-        def new_gene_view():
-            seed_everything(seed)  # weights are drawn when modules are built: seed right before, so refits in one process agree
-            return GeneView(logged.n_vars, len(self.classes_), self.preprocessor_.n_tokens,
-                            gene2vec=tables["gene2vec"], node2vec=tables["node2vec"], **asdict(gv.model))
+        new_gene_view = lambda: self._new_gene_view(gene2vec=tables["gene2vec"], node2vec=tables["node2vec"])
         with log.stage("gene view", "gene_view") as s:
             gene_view = new_gene_view()
             hist_gene = fit_gene_view(gene_view, take_rows(tokens, train_idx), y[train_idx], take_rows(tokens, val_idx), y[val_idx],
@@ -198,8 +195,7 @@ class SCHybridBERT:
             self.graph_ = CellGraph(node_features(logged.X), edge_index, edge_weight)
             s.note = f"VAE latents, {edge_index.shape[1]:,} Exp-Mah edges"
         masks = [torch.as_tensor(np.isin(np.arange(len(y)), idx)) for idx in (train_idx, val_idx)]
-        def new_cell_view():
-            seed_everything(seed); return CellView(self.graph_.x.shape[1], len(self.classes_), **asdict(cv.model))
+        new_cell_view = self._new_cell_view
         with log.stage("cell view", "cell_view") as s:
             cell_view = new_cell_view()
             hist_cell = fit_cell_view(cell_view, self.graph_.x, self.graph_.edge_index, torch.as_tensor(y), *masks,
@@ -231,6 +227,18 @@ class SCHybridBERT:
         self.label_key_, self.n_train_, self.n_val_ = label_key, len(train_idx), len(val_idx)
         if log.enabled: log.say(f"fitted in {format_duration(time.perf_counter() - started)} (estimate: {_about(self.estimate_['total'])})")
         return self
+
+@patch
+def _new_gene_view(self: SCHybridBERT, **tables) -> GeneView:
+    "A fresh gene view for this model's genes, token count and classes (`tables`: its gene2vec and node2vec)."
+    seed_everything(self.seed)  # weights are drawn when modules are built: seed right before, so refits in one process agree
+    return GeneView(len(self.preprocessor_.genes_), len(self.classes_), self.preprocessor_.n_tokens, **tables, **asdict(self.config.gene_view.model))
+
+@patch
+def _new_cell_view(self: SCHybridBERT) -> CellView:
+    "A fresh cell view: a GAT over the expression of this model's genes (`node_features`), for its classes."
+    seed_everything(self.seed)
+    return CellView(len(self.preprocessor_.genes_), len(self.classes_), **asdict(self.config.cell_view.model))
 
 def _seconds_left(model: SCHybridBERT, hist_gene: dict, n_cells: int, gene_view_seconds: float, seq_len: float | None) -> float:
     "Seconds the stages after the gene view should take: re-estimated for the epochs it ran, at the speed it showed."
@@ -343,9 +351,8 @@ def load(cls: SCHybridBERT, path: str | os.PathLike, device: str = "auto", progr
     self.config_name, self.classes_, self.label_key_ = meta["config_name"], np.array(meta["classes"]), meta["label_key"]
     pp = Preprocessor(**meta["preprocessor"]); pp.genes_ = pd.Index(meta["genes"]); self.preprocessor_ = pp
     a, cfg = meta["module_args"], self.config
-    gene_view = lambda: GeneView(a["n_genes"], a["n_classes"], a["n_tokens"], **asdict(cfg.gene_view.model))
-    cell_view = lambda: CellView(a["n_genes"], a["n_classes"], **asdict(cfg.cell_view.model))
-    self.module_ = HybridModule(gene_view(), cell_view(), a["n_classes"], **asdict(cfg.fusion.model))
+    gene_view, cell_view = self._new_gene_view, self._new_cell_view  # built as fit builds them; the weights come from the file
+    self.module_ = HybridModule(gene_view(), cell_view(), len(self.classes_), **asdict(cfg.fusion.model))
     separate = "gene_view_alone" in state
     self.gene_view_alone_, self.cell_view_alone_ = ((gene_view(), cell_view()) if separate
                                                     else (self.module_.gene_view, self.module_.cell_view))
