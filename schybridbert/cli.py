@@ -242,8 +242,8 @@ def _fit(args) -> None:
     if args.distributed:
         from schybridbert.distributed import init_distributed
         rank, _ = init_distributed(args.device)
-    config = resolve_config(config)  # a bad configuration fails now: importing the model takes seconds, reading a large input minutes
-    if args.epochs is not None: config = cap_epochs(config, args.epochs)
+    resolve_config(config)  # a bad configuration fails now: importing the model takes seconds, reading a large input minutes
+    if args.epochs is not None: config = cap_epochs(resolve_config(config), args.epochs)  # without it the preset keeps its name
     from schybridbert.model import SCHybridBERT
     adata = _read_input(path, _log(args, rank == 0), args.label_key)
     model = SCHybridBERT(config, seed=args.seed, device=args.device, progress=progress and rank == 0).fit(adata, args.label_key)
