@@ -24,10 +24,10 @@ from .utils import keep_torch_threads
 
 # %% auto #0
 __all__ = ['BASELINES', 'PEERS', 'TRANSDUCTIVE', 'BENCH_EXTRA', 'SCANVI_EPOCHS', 'stratified_split', 'stratified_kfold',
-           'classification_metrics', 'clustering_metrics', 'l1_logistic_regression', 'linear_svc', 'knn_pca',
-           'missing_peers', 'require_peers', 'OneVsRestLogisticRegression', 'celltypist_sklearn_compat', 'CellTypist',
-           'ScanviTransductive', 'run_baseline', 'leiden_clusters', 'leiden_on_pca', 'cross_validate_baselines',
-           'summarise_folds']
+           'classification_metrics', 'clustering_metrics', 'macro_f1', 'l1_logistic_regression', 'linear_svc',
+           'knn_pca', 'missing_peers', 'require_peers', 'OneVsRestLogisticRegression', 'celltypist_sklearn_compat',
+           'CellTypist', 'ScanviTransductive', 'run_baseline', 'leiden_clusters', 'leiden_on_pca',
+           'cross_validate_baselines', 'summarise_folds']
 
 # %% ../nbs/00b_evaluation.ipynb #1fe6a8c3
 def stratified_split(labels, test_size: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -63,6 +63,14 @@ def clustering_metrics(y_true, clusters) -> dict:
     "Adjusted Rand index and normalised mutual information of a clustering against labels."
     y_true, clusters = np.asarray(y_true).astype(str), np.asarray(clusters).astype(str)
     return dict(ari=float(adjusted_rand_score(y_true, clusters)), nmi=float(normalized_mutual_info_score(y_true, clusters)))
+
+# %% ../nbs/00b_evaluation.ipynb #5770d9b1
+def macro_f1(y_true, y_pred) -> float:
+    "Macro-F1 of integer labels over the classes in `y_true` or `y_pred`; equal to `f1_score(..., average=\"macro\")`."
+    classes, codes = np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)]), return_inverse=True)
+    t, p, k = codes[:len(y_true)], codes[len(y_true):], len(classes)
+    true_pos = np.bincount(t[t == p], minlength=k)
+    return float(np.mean(2 * true_pos / (np.bincount(t, minlength=k) + np.bincount(p, minlength=k))))
 
 # %% ../nbs/00b_evaluation.ipynb #79a7e138
 def l1_logistic_regression(C: float = 0.1, class_weight: str | None = None):

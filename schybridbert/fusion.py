@@ -9,12 +9,10 @@ import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
-from sklearn.metrics import f1_score
-from .utils import seed_everything, resolve_device, train_epochs
+from .evaluation import macro_f1, stratified_kfold
+from .utils import seed_everything, resolve_device, train_epochs, progress_bar
 from .performer import class_weights, predict_gene_view, predict_order
-from .utils import progress_bar
 from .preprocess import take_rows
-from .evaluation import stratified_kfold
 from .cell_graph import CellGraph
 from torch_geometric.utils import k_hop_subgraph
 
@@ -158,7 +156,7 @@ def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_wei
     def val_macro_f1():
         fusion.eval()
         with torch.no_grad(): pred = fusion.mix(*eval_inputs)[0].argmax(1).cpu().numpy()
-        return f1_score(eval_on[1], pred, average="macro")
+        return macro_f1(eval_on[1], pred)
     def run_epoch(epoch):
         fusion.train(); total = 0.
         for b in torch.from_numpy(rng.permutation(len(y))).split(batch_size):
@@ -196,7 +194,7 @@ def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_pr
             ta, tb = torch.as_tensor(a, device=dev), torch.as_tensor(b, device=dev)
             curves.append(_train_head(fusion, [x[ta] for x in inputs], ys[a], weight, epochs, batch_size, lr, weight_decay,
                                       np.random.default_rng(seed + k), eval_on=([x[tb] for x in inputs], ys[b]), bar=bar))
-            alone.append([f1_score(ys[b], lp[tb].argmax(1).cpu().numpy(), average="macro") for lp in inputs])
+            alone.append([macro_f1(ys[b], lp[tb].argmax(1).cpu().numpy()) for lp in inputs])
     cv = np.mean(curves, 0)  # cv[e]: mean held-out macro-F1 after e epochs; e = 0 is the untrained equal-weight ensemble
     best = int(cv.argmax())
     scores = dict(gate=float(cv[best]), **dict(zip(AdaptiveFusion.VIEWS, np.mean(alone, 0).tolist())))
@@ -258,7 +256,7 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
         return total / len(train_idx)
     def val_macro_f1():
         pred = predict_hybrid(module, take_rows(tokens, val_idx), graph, val_idx, device=str(dev))["probs"].argmax(1)
-        return f1_score(y[val_idx], pred, average="macro")
+        return macro_f1(y[val_idx], pred)
     with progress_bar(epochs * n_batches, "fusion: joint training", progress) as bar:
         hist = train_epochs(module, run_epoch, val_macro_f1 if has_val else None, epochs=epochs, patience=patience, bar=bar)
     return dict(mode=mode) | hist

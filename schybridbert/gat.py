@@ -9,7 +9,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from torch_geometric.nn import GATConv
-from sklearn.metrics import f1_score
+from .evaluation import macro_f1
 from .utils import seed_everything, resolve_device, train_epochs
 from .performer import class_weights
 from .utils import progress_bar
@@ -100,7 +100,7 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
     def val_macro_f1():
         module.eval()
         with torch.no_grad(): pred = module(x, edge_index, edge_weight)[val_mask].argmax(1).cpu().numpy()
-        return f1_score(y_val, pred, average="macro", zero_division=0)
+        return macro_f1(y_val, pred)
     with progress_bar(epochs, desc, progress) as bar:
         hist = train_epochs(module, run_epoch, None if val_mask is None else val_macro_f1, epochs=epochs, patience=patience, bar=bar)
     module.eval()

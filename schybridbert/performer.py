@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from performer_pytorch import Performer, FastAttention
 from performer_pytorch.performer_pytorch import softmax_kernel, linear_attention
-from sklearn.metrics import f1_score
+from .evaluation import macro_f1
 from .utils import seed_everything, resolve_device, train_epochs, progress_bar, dist_info, broadcast_state, _rank_device, _sum_over_ranks
 from .preprocess import take_rows, BinnedTokens
 
@@ -273,7 +273,7 @@ def fit_gene_view(module: GeneView, tokens_train: np.ndarray, y_train: np.ndarra
         epoch_seconds.append(time.perf_counter() - t0)
         return _sum_over_ranks(total, dev, world) / len(tokens_train)
     def val_macro_f1():
-        return f1_score(y_val, _val_predictions(module, tokens_val, batch_size, dev, bf16, rank, world), average="macro")
+        return macro_f1(y_val, _val_predictions(module, tokens_val, batch_size, dev, bf16, rank, world))
     with progress_bar(epochs * -(-len(tokens_train) // batch_size), desc, progress and rank == 0) as bar:
         hist = train_epochs(module, run_epoch, None if tokens_val is None else val_macro_f1, epochs=epochs, patience=patience, bar=bar)
     broadcast_state(module, world)
