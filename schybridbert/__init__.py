@@ -16,7 +16,7 @@ _SUBMODULE = {name: module for module, names in {  # public name -> the submodul
     "preprocess": ["Preprocessor", "normalize_log", "bin_expression"],
     "gene_embeddings": ["coexpression_graph", "gene2vec_embedding", "node2vec_embedding", "gene_embedding_tables"],
     "cell_graph": ["VAE", "fit_vae", "vae_latent", "expmah_similarity", "expmah_knn", "expmah_attach", "CellGraph"],
-    "performer": ["GeneView"], "gat": ["CellView"], "fusion": ["AdaptiveFusion", "HybridModule"],
+    "gene_view": ["GeneView"], "cell_view": ["CellView"], "fusion": ["AdaptiveFusion", "HybridModule"],
     "model": ["SCHybridBERT", "cluster"], "config": ["Config", "PRESETS", "resolve_config"]}.items() for name in names}
 __all__ = list(_SUBMODULE)  # nbdev's generated list above holds only names defined in this file
 

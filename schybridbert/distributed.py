@@ -13,7 +13,7 @@ import torch.distributed as dist
 from .data import load_dataset, read, validate_counts, validate_labels
 from .evaluation import stratified_split
 from .preprocess import Preprocessor, BinnedTokens, take_rows
-from .performer import GeneView, fit_gene_view, predict_gene_view
+from .gene_view import GeneView, fit_gene_view, predict_gene_view
 from .utils import dist_info
 from .utils import resolve_device, seed_everything
 

@@ -11,7 +11,7 @@ from torch import nn
 import torch.nn.functional as F
 from .evaluation import macro_f1, stratified_kfold
 from .utils import seed_everything, resolve_device, train_epochs, progress_bar
-from .performer import class_weights, predict_gene_view, predict_order
+from .gene_view import class_weights, predict_gene_view, predict_order
 from .preprocess import take_rows
 from .cell_graph import CellGraph
 from torch_geometric.utils import k_hop_subgraph

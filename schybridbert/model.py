@@ -16,10 +16,10 @@ from .config import Config, GeneViewModel, PRESETS, resolve_config, upgrade_conf
 from .preprocess import Preprocessor, take_rows
 from .evaluation import stratified_split, clustering_metrics, leiden_clusters
 from .gene_embeddings import gene_embedding_tables
-from .performer import GeneView, fit_gene_view, predict_gene_view, expressed_counts
+from .gene_view import GeneView, fit_gene_view, predict_gene_view, expressed_counts
 from .cell_graph import (fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach, graph_to_edge_index,
                                      CellGraph, node_features)
-from .gat import CellView, fit_cell_view, predict_cell_view
+from .cell_view import CellView, fit_cell_view, predict_cell_view
 from .fusion import HybridModule, fit_hybrid, predict_hybrid, cross_fit
 from .utils import resolve_device, seed_everything, atomic_path, StageLog, format_duration, checkpoint_file, dist_info, broadcast_state, package_version
 from .reliability import check_fit_resources, _nb_features

@@ -6,7 +6,7 @@ Two steps, because the GPU machine has torch but not scanpy/gensim:
     python nbs/benchmarks/gpu_gene_view.py run .gpu $OUT        # on the GPU: timings + fit -> $OUT/gpu_gene_view.json
 
 `prepare` fits every statistic on training cells only (stratified 80/20 split, seed 0, validation carved from the
-training cells). `run` imports `schybridbert.performer` alone (plus the tiny `take_rows` it needs), so only
+training cells). `run` imports `schybridbert.gene_view` alone (plus the tiny `take_rows` it needs), so only
 performer-pytorch and its pure-Python dependencies have to travel as wheels.
 """
 import json, sys, time, types
@@ -43,12 +43,12 @@ def prepare(folder: Path):
 
 
 def _import_gene_view():
-    "schybridbert.performer without the package's __init__ (which imports scanpy)."
+    "schybridbert.gene_view without the package's __init__ (which imports scanpy)."
     root = Path(__file__).resolve().parents[2] / "schybridbert"
     pkg = types.ModuleType("schybridbert"); pkg.__path__ = [str(root)]; sys.modules["schybridbert"] = pkg
     shim = types.ModuleType("schybridbert.preprocess"); shim.take_rows = lambda tokens, idx: tokens[idx]
     sys.modules["schybridbert.preprocess"] = shim
-    import schybridbert.performer as perf
+    import schybridbert.gene_view as perf
     return perf
 
 
