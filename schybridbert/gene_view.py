@@ -11,7 +11,6 @@ import torch.distributed as dist
 import torch.nn.functional as F
 from torch import nn
 from performer_pytorch import Performer, FastAttention
-from performer_pytorch.performer_pytorch import softmax_kernel, linear_attention
 from .evaluation import macro_f1
 from .utils import seed_everything, resolve_device, train_epochs, progress_bar, dist_info, broadcast_state, _rank_device, _sum_over_ranks
 from .preprocess import take_rows, BinnedTokens
@@ -38,19 +37,26 @@ def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
 
 # %% ../nbs/02_gene_view.ipynb #78a460d8
 class KeyMaskedFastAttention(FastAttention):
-    "performer-pytorch's FAVOR+ attention, with padded keys (`key_mask` False) out of numerator and denominator."
+    r"""performer-pytorch's FAVOR+ attention (softmax kernel), with padded keys (`key_mask` False) out of numerator and
+    denominator. With $m$ random features $\omega$ and $\tilde x = x\,d^{-1/4}$, the positive features are
+    $\phi(x) = m^{-1/2}\big(\exp(\omega^\top \tilde x - \lVert\tilde x\rVert^2/2 - c) + 10^{-4}\big)$ ($c$: the largest
+    logit, over features for a query, over features and real keys for the keys), and
+    $\mathrm{out}_i = \phi(q_i)^\top C / \phi(q_i)^\top \sum_j \phi(k_j)$ with $C = \sum_j \phi(k_j) v_j^\top$: the
+    library's arithmetic, as plain matrix products (it copies the projection once per batch and head)."""
     key_mask: torch.Tensor | None = None  # (batch, n) bool, set by `keys_masked` for one forward pass
 
+    def _features(self, x: torch.Tensor, stabilise_over, keep: torch.Tensor | None = None) -> torch.Tensor:
+        x = x * x.shape[-1] ** -0.25
+        logits = x @ self.projection_matrix.type_as(x).T
+        peak = logits if keep is None else logits.masked_fill(~keep, float("-inf"))
+        logits = logits - (x * x).sum(-1, keepdim=True) / 2 - peak.amax(dim=stabilise_over, keepdim=True).detach()
+        phi = self.projection_matrix.shape[0] ** -0.5 * (logits.exp() + 1e-4)
+        return phi if keep is None else phi * keep
+
     def forward(self, q, k, v):
-        if self.key_mask is None: return super().forward(q, k, v)
-        keep = self.key_mask[:, None, :, None]
-        q = softmax_kernel(q, projection_matrix=self.projection_matrix, is_query=True)
-        scale = k.shape[-1] ** -0.25
-        logits = torch.einsum("...id,jd->...ij", scale * k, self.projection_matrix.type_as(k))
-        stabiliser = logits.masked_fill(~keep, float("-inf")).amax(dim=(-1, -2), keepdim=True).detach()
-        sq_norm = (k ** 2).sum(-1, keepdim=True) * scale ** 2 / 2
-        k = self.projection_matrix.shape[0] ** -0.5 * (torch.exp(logits - sq_norm - stabiliser) + 1e-4) * keep
-        return linear_attention(q, k, v)
+        keep = None if self.key_mask is None else self.key_mask[:, None, :, None]
+        q, k = self._features(q, -1), self._features(k, (-1, -2), keep)
+        return (q @ (k.transpose(-1, -2) @ v)) / (q @ k.sum(-2).unsqueeze(-1))
 
 @contextlib.contextmanager
 def keys_masked(module: nn.Module, key_mask: torch.Tensor | None):
