@@ -61,7 +61,7 @@ def provenance(exclude=()) -> dict:
     tracked = _git(pkg, "ls-files", "--error-unmatch", "__init__.py") is not None
     top = Path(_git(pkg, "rev-parse", "--show-toplevel").strip()).resolve() if tracked else None
     inside = [Path(p).resolve() for p in exclude if tracked and Path(p).resolve().is_relative_to(top)]  # git rejects paths outside the repo
-    status = _git(pkg, "status", "--porcelain", "--", ":/", *[f":(exclude){p}" for p in inside]) if tracked else None
+    status = _git(pkg, "status", "--porcelain", "--untracked-files=all", "--", ":/", *[f":(exclude){p}" for p in inside]) if tracked else None
     changed = status.splitlines() if status is not None else []
     return dict(git_commit=_git(pkg, "rev-parse", "HEAD").strip() if tracked else None,
                 git_dirty=bool(changed) if status is not None else None, git_changes=changed[:20],

@@ -33,7 +33,7 @@ class GeneViewModel:
 @dataclass(frozen=True)
 class GeneViewTrain:
     "`fit_gene_view`: AdamW, early stopping on validation macro-F1 after `patience` epochs without gain."
-    epochs: int = 10; batch_size: int = 8; grad_accum: int = 4; lr: float = 1e-3; weight_decay: float = 1e-2
+    epochs: int = 4; batch_size: int = 32; grad_accum: int = 1; lr: float = 1e-3; weight_decay: float = 1e-2
     class_weight: bool = True; patience: int = 3; bf16: bool = False
 
 @dataclass(frozen=True)
@@ -78,14 +78,14 @@ class FusionModel:
 @dataclass(frozen=True)
 class FusionTrain:
     "`fit_hybrid`: `stacked` (frozen views, the gate's head early-stopped by inner cross-validation) or `joint`."
-    mode: str = "stacked"; head_epochs: int = 200; head_lr: float = 3e-3; head_batch_size: int = 256
+    mode: str = "stacked"; head_epochs: int = 200; head_lr: float = 3e-3; head_batch_size: int = 1024
     epochs: int = 4; batch_size: int = 16; lr: float = 1e-3; view_lr_scale: float = 0.1; aux_weight: float = 0.5; patience: int = 2
 
 @dataclass(frozen=True)
 class FusionSettings:
     model: FusionModel = field(default_factory=FusionModel)
     train: FusionTrain = field(default_factory=FusionTrain)
-    cross_fit: int = 2
+    cross_fit: int = 1
 
 # %% ../nbs/00d_config.ipynb #979267da
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ PRESETS["tiny"] = override(Config(), dict(
                    train=dict(epochs=3, batch_size=16, grad_accum=1, lr=3e-3, patience=2)),
     cell_view=dict(vae=dict(latent_dim=16, hidden=128, epochs=30), model=dict(hidden=8, heads=2, emb_dim=16),
                    train=dict(epochs=60, patience=20)),
-    fusion=dict(model=dict(hidden=32), train=dict(head_epochs=50, epochs=2, patience=1))))
+    fusion=dict(model=dict(hidden=32), train=dict(head_epochs=50, head_batch_size=256, epochs=2, patience=1), cross_fit=2)))
 
 # %% ../nbs/00d_config.ipynb #e03f3430
 def resolve_config(config: str | dict | Config = "cpu-small") -> Config:

@@ -108,12 +108,13 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
     "Fused probabilities, embedding and gate, plus each view's probabilities, for graph nodes `node_idx` (rows of `tokens`); `progress` shows a bar over cells."
     dev = resolve_device(device)
     module.to(dev).eval()
-    cell_emb = _cell_embeddings(module, graph.to(dev))  # one full-graph pass serves every batch at inference
+    # one pass serves every batch; above `full_graph_max_nodes` it covers only the new cells' k-hop neighbourhood
+    cell_emb = _cell_embeddings(module, graph.to(dev), torch.as_tensor(node_idx, device=dev))
     out = {k: [] for k in ("probs", "embedding", "gate", "gene_probs", "cell_probs")}
     order = predict_order(module.gene_view, tokens)
     with progress_bar(len(node_idx), "predict: gene view + fusion", progress) as bar:
         for rows in np.split(order, range(batch_size, len(order), batch_size)):
-            r = module(torch.from_numpy(np.ascontiguousarray(tokens[rows])).long().to(dev), cell_emb[torch.as_tensor(node_idx[rows], device=dev)])
+            r = module(torch.from_numpy(np.ascontiguousarray(tokens[rows])).long().to(dev), cell_emb[torch.as_tensor(rows, device=dev)])
             for k, src in (("probs", r["logits"]), ("gene_probs", r["gene_logits"]), ("cell_probs", r["cell_logits"])):
                 out[k].append(src.float().softmax(1).cpu())
             out["embedding"].append(r["embedding"].cpu()); out["gate"].append(r["gate"].cpu())
