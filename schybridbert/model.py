@@ -21,7 +21,7 @@ from .cell_graph import (fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, exp
                                      CellGraph, node_features)
 from .cell_view import CellView, fit_cell_view, predict_cell_view
 from .fusion import HybridModule, fit_hybrid, predict_hybrid, cross_fit
-from .utils import resolve_device, seed_everything, atomic_path, StageLog, format_duration, checkpoint_file, dist_info, broadcast_state, package_version
+from .utils import resolve_device, seed_everything, keep_torch_threads, atomic_path, StageLog, format_duration, checkpoint_file, dist_info, broadcast_state, package_version
 from .reliability import check_fit_resources, _nb_features
 
 # %% auto #0
@@ -98,9 +98,11 @@ def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict | Config
     out = {k: float(v) / speed for k, v in out.items()}
     return out | dict(total=sum(out.values()))
 
+@keep_torch_threads()
 def machine_speed(device: str = "auto") -> float:
-    "This machine's speed over the reference: its fp32 matrix-product rate at torch's thread count / `REFERENCE_GFLOPS`; a GPU counts `GPU_SPEED`."
+    "This machine's speed over the reference: its fp32 matrix-product rate on one thread / `REFERENCE_GFLOPS`; a GPU counts `GPU_SPEED`."
     if resolve_device(device).type == "cuda": return GPU_SPEED
+    torch.set_num_threads(1)  # the costs were calibrated on one thread, and the fit's small operations gain little from more
     a = torch.ones(1024, 1024)  # ones, not random numbers: measuring must not move any generator
     a @ a
     best = min(_timed(lambda: a @ a) for _ in range(3))
