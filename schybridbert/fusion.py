@@ -104,7 +104,7 @@ def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor
 # %% ../nbs/05_fusion.ipynb #f4a9c9e8
 @torch.inference_mode()
 def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, node_idx: np.ndarray,
-                   batch_size: int = 64, device: str = "auto", progress: bool = False) -> dict:
+                   batch_size: int = 32, device: str = "auto", progress: bool = False) -> dict:
     "Fused probabilities, embedding and gate, plus each view's probabilities, for graph nodes `node_idx` (rows of `tokens`); `progress` shows a bar over cells."
     dev = resolve_device(device)
     module.to(dev).eval()
