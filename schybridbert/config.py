@@ -49,7 +49,7 @@ class VAESettings:
 @dataclass(frozen=True)
 class GraphSettings:
     "`expmah_knn` / `expmah_attach`: `k` Exp-Mah neighbours (similarity exponent `alpha`), pruned or not."
-    k: int = 10; alpha: float = 1.0; prune: bool = True
+    k: int = 15; alpha: float = 1.0; prune: bool = True
 
 @dataclass(frozen=True)
 class CellViewModel:
@@ -132,7 +132,7 @@ PRESETS["tiny"] = override(Config(), dict(
     preprocess=dict(n_top_genes=200), gene_embeddings=dict(top_k=5),
     gene_view=dict(model=dict(dim=16, depth=1, heads=2, dim_head=8, head_dims=(64, 32)),
                    train=dict(epochs=3, batch_size=16, grad_accum=1, lr=3e-3, patience=2)),
-    cell_view=dict(vae=dict(latent_dim=16, hidden=128, epochs=30), model=dict(hidden=8, heads=2, emb_dim=16),
+    cell_view=dict(vae=dict(latent_dim=16, hidden=128, epochs=30), graph=dict(k=10), model=dict(hidden=8, heads=2, emb_dim=16),
                    train=dict(epochs=60, patience=20)),
     fusion=dict(model=dict(hidden=32), train=dict(head_epochs=50, head_batch_size=256, epochs=2, patience=1), cross_fit=2)))
 
