@@ -11,7 +11,7 @@ from torch import nn
 import torch.nn.functional as F
 from .evaluation import macro_f1, stratified_kfold
 from .utils import seed_everything, resolve_device, train_epochs, progress_bar
-from .gene_view import class_weights, predict_gene_view, predict_order
+from .gene_view import class_weights, predict_gene_view, predict_order, PREDICT_BATCH_SIZE
 from .preprocess import take_rows
 from .cell_graph import CellGraph
 from torch_geometric.utils import k_hop_subgraph
@@ -104,7 +104,7 @@ def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor
 # %% ../nbs/05_fusion.ipynb #f4a9c9e8
 @torch.inference_mode()
 def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, node_idx: np.ndarray,
-                   batch_size: int = 32, device: str = "auto", progress: bool = False) -> dict:
+                   batch_size: int = PREDICT_BATCH_SIZE, device: str = "auto", progress: bool = False) -> dict:
     "Fused probabilities, embedding and gate, plus each view's probabilities, for graph nodes `node_idx` (rows of `tokens`); `progress` shows a bar over cells."
     dev = resolve_device(device)
     module.to(dev).eval()
@@ -127,7 +127,7 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
 def view_log_probs(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarray, device: str = "auto") -> tuple[np.ndarray, np.ndarray]:
     "Frozen (eval-mode) class log-probabilities (gene view, cell view) of graph nodes `idx`: the fusion's inputs."
     dev = resolve_device(device); module.to(dev).eval()
-    gene = predict_gene_view(module.gene_view, take_rows(tokens, idx), batch_size=64, device=str(dev))[0]
+    gene = predict_gene_view(module.gene_view, take_rows(tokens, idx), device=str(dev))[0]
     cell = module.cell_view.classify(_cell_embeddings(module, graph.to(dev), torch.as_tensor(idx, device=dev))).log_softmax(1)
     return np.log(np.clip(gene, 1e-12, None)), cell.cpu().numpy()
 
