@@ -12,10 +12,11 @@ from torch import nn
 import torch.nn.functional as F
 from .utils import seed_everything, resolve_device, train_epochs, keep_torch_threads
 from .utils import progress_bar
+from functools import cached_property
 
 # %% auto #0
 __all__ = ['EXACT_MAX_REF', 'VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_scale', 'expmah_similarity', 'expmah_knn',
-           'expmah_attach', 'graph_to_edge_index', 'add_new_cells', 'node_features', 'CellGraph']
+           'expmah_attach', 'graph_to_edge_index', 'add_new_cells', 'InEdges', 'node_features', 'CellGraph']
 
 # %% ../nbs/03_cell_graph.ipynb #9af01fe1
 class VAE(nn.Module):
@@ -263,6 +264,55 @@ def add_new_cells(edge_index: torch.Tensor, edge_weight: torch.Tensor,
     new_index[1] += n_ref
     return torch.cat([edge_index, new_index], 1), torch.cat([edge_weight, new_weight])
 
+# %% ../nbs/03_cell_graph.ipynb #e7c23d96
+class InEdges:
+    "The edges `j -> i` of a graph grouped by destination `i` (CSR), to build the blocks a GAT layer computes on."
+    def __init__(self, edge_index: torch.Tensor, edge_weight: torch.Tensor | None, n_nodes: int):
+        src, dst = edge_index.cpu().numpy()
+        order = np.argsort(dst, kind="stable")
+        self.src, self.n_nodes = src[order], n_nodes
+        self.weight = None if edge_weight is None else edge_weight.cpu()[torch.from_numpy(order)]
+        self.indptr = np.concatenate([[0], np.cumsum(np.bincount(dst, minlength=n_nodes))])
+        self._local = np.full(n_nodes, -1, dtype=np.int64)  # scratch: a node's row in the block being built
+
+    def _pick(self, dst: np.ndarray, fanout: int | None, rng: np.random.Generator | None) -> tuple[np.ndarray, np.ndarray]:
+        "Positions of the in-edges of `dst` (at most `fanout` random ones per node; all when None) and each one's row in `dst`."
+        start, deg = self.indptr[dst], np.diff(self.indptr)[dst]
+        first = np.cumsum(deg) - deg
+        owner = np.repeat(np.arange(len(dst)), deg)
+        rank = np.arange(owner.size) - first[owner]
+        pos = start[owner] + rank
+        if fanout is None or not (deg > fanout).any(): return pos, owner
+        shuffled = np.lexsort((rng.random(pos.size), owner))  # random order within each destination
+        keep = shuffled[rank < fanout]
+        return pos[keep], owner[keep]
+
+    def sources(self, dst: np.ndarray) -> np.ndarray:
+        "The distinct nodes with an edge into `dst`."
+        return np.unique(self.src[self._pick(dst, None, None)[0]])
+
+    def block(self, dst: np.ndarray, fanout: int | None = None, rng: np.random.Generator | None = None) -> tuple:
+        """One layer's block for destinations `dst` (distinct node ids): `(src_nodes, edge_index, edge_weight)` with
+        `src_nodes[:len(dst)] == dst` and `edge_index` numbering sources by their row in `src_nodes`."""
+        pos, owner = self._pick(dst, fanout, rng)
+        src, local = self.src[pos], self._local
+        local[dst] = np.arange(len(dst))
+        new = np.unique(src[local[src] < 0])
+        local[new] = np.arange(len(dst), len(dst) + len(new))
+        nodes = np.concatenate([dst, new])
+        edge_index = torch.from_numpy(np.stack([local[src], owner]))
+        local[nodes] = -1
+        return nodes, edge_index, None if self.weight is None else self.weight[torch.from_numpy(pos)]
+
+    def sample(self, seeds: np.ndarray, n_layers: int, fanout: int | None = None,
+               rng: np.random.Generator | None = None) -> tuple[np.ndarray, list]:
+        "The input nodes and the `n_layers` blocks (first layer first) that compute the seeds' embeddings."
+        blocks, dst = [], np.asarray(seeds)
+        for _ in range(n_layers):
+            nodes, edge_index, weight = self.block(dst, fanout, rng)
+            blocks.append((len(dst), edge_index, weight)); dst = nodes
+        return dst, blocks[::-1]
+
 # %% ../nbs/03_cell_graph.ipynb #7bc3d033
 def node_features(X) -> np.ndarray:
     "The cell view's node features: the log-normalised expression `X` (cells x model genes, dense or CSR), dense float32."
@@ -278,8 +328,15 @@ class CellGraph:
     @property
     def n_nodes(self) -> int: return self.x.shape[0]
 
+    @cached_property
+    def in_edges(self) -> InEdges:
+        "The edges grouped by destination, built once per graph."
+        return InEdges(self.edge_index, self.edge_weight, self.n_nodes)
+
     def to(self, device) -> CellGraph:
-        return CellGraph(self.x.to(device), self.edge_index.to(device), None if self.edge_weight is None else self.edge_weight.to(device))
+        moved = CellGraph(self.x.to(device), self.edge_index.to(device), None if self.edge_weight is None else self.edge_weight.to(device))
+        if "in_edges" in self.__dict__: moved.in_edges = self.in_edges  # the same edges: no regrouping
+        return moved
 
     def with_new_cells(self, x_new: np.ndarray, attach: sp.spmatrix) -> tuple[CellGraph, np.ndarray]:
         "This graph plus new nodes with features `x_new`, each with incoming edges from its neighbours in `attach` (n_new x n_nodes); returns (graph, new node ids)."

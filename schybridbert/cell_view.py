@@ -13,10 +13,14 @@ from .evaluation import macro_f1
 from .utils import seed_everything, resolve_device, train_epochs
 from .gene_view import class_weights
 from .utils import progress_bar
+from .cell_graph import InEdges
+from .config import CellViewTrain
+from contextlib import contextmanager
+from fastcore.basics import patch
 
 
 # %% auto #0
-__all__ = ['CellView', 'fit_cell_view', 'predict_cell_view']
+__all__ = ['FULL_BATCH_MAX_CELLS', 'CellView', 'fit_cell_view', 'predict_cell_view']
 
 # %% ../nbs/04_cell_view.ipynb #bdf4fd64
 class CellView(nn.Module):
@@ -62,6 +66,53 @@ class CellView(nn.Module):
     def forward(self, x: torch.Tensor, edge_index: torch.Tensor, edge_weight: torch.Tensor | None = None) -> torch.Tensor:
         return self.classify(self.embed(x, edge_index, edge_weight))
 
+# %% ../nbs/04_cell_view.ipynb #2c8826ae
+FULL_BATCH_MAX_CELLS = CellViewTrain.full_batch_max_cells  # larger graphs train on sampled blocks and predict layer by layer
+
+@patch
+def embed_blocks(self: CellView, x: torch.Tensor, blocks: list) -> torch.Tensor:
+    "Embeddings of a batch's seed cells from the features `x` of its input nodes and its blocks (`InEdges.sample`)."
+    h = x
+    for i, (conv, (n_dst, edge_index, weight)) in enumerate(zip(self.convs, blocks)):
+        h = F.dropout(h, self.dropout, self.training)
+        attr = weight.view(-1, 1) if self.use_edge_weight and weight is not None else None
+        h = conv((h, h[:n_dst]), edge_index, attr, size=(len(h), n_dst))
+        if i < len(self.convs) - 1: h = F.elu(h)
+    return h + self.skip(x[:len(h)]) if self.skip is not None else h
+
+@contextmanager
+def _projected_inputs(conv: GATConv):
+    "Let `conv` take inputs already multiplied by its weight (`conv.lin`), so each node is projected once, not once per block."
+    lin = conv.lin; conv.lin = nn.Identity()
+    try: yield lin
+    finally: conv.lin = lin
+
+@patch
+@torch.no_grad()
+def embed_layerwise(self: CellView, x: torch.Tensor, edges: InEdges, nodes: np.ndarray | None = None,
+                    chunk_size: int = 8192) -> torch.Tensor:
+    "Exact eval-mode embeddings of `nodes` (all when None), computed one layer at a time over the cells each layer needs."
+    nodes = np.arange(edges.n_nodes) if nodes is None else np.asarray(nodes)
+    needed = [np.unique(nodes)]  # the last layer's outputs, then backwards: what each layer reads
+    for _ in self.convs: needed.append(np.union1d(needed[-1], edges.sources(needed[-1])))
+    needed = needed[::-1]
+    dev = self.head.weight.device
+    on = lambda a, t: torch.from_numpy(a).to(t.device)  # node ids as an index into tensor t
+    h = x
+    for layer, conv in enumerate(self.convs, 1):
+        with _projected_inputs(conv) as lin:
+            proj = torch.zeros(len(x), conv.heads * conv.out_channels, device=dev)
+            for part in np.array_split(needed[layer - 1], -(-len(needed[layer - 1]) // chunk_size)):
+                proj[on(part, proj)] = lin(h[on(part, h)].to(dev))
+            h = torch.zeros(len(x), conv.out_channels * (conv.heads if conv.concat else 1), device=dev)
+            for part in np.array_split(needed[layer], -(-len(needed[layer]) // chunk_size)):
+                src, edge_index, weight = edges.block(part)
+                attr = weight.view(-1, 1).to(dev) if self.use_edge_weight and weight is not None else None
+                out = conv((proj[on(src, proj)], proj[on(part, proj)]), edge_index.to(dev), attr, size=(len(src), len(part)))
+                h[on(part, h)] = F.elu(out) if layer < len(self.convs) else out
+    emb = h[on(nodes, h)]
+    return emb + self.skip(x[on(nodes, x)].to(dev)) if self.skip is not None else emb
+
 # %% ../nbs/04_cell_view.ipynb #81d2ef03
 def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor | None):
     if train_mask.shape != (n,) or (val_mask is not None and val_mask.shape != (n,)):
@@ -75,9 +126,13 @@ def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor | None
 def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y: torch.Tensor,
                   train_mask: torch.Tensor, val_mask: torch.Tensor | None, *, edge_weight: torch.Tensor | None = None,
                   epochs: int = 300, lr: float = 5e-3, weight_decay: float = 5e-4, patience: int = 30,
-                  class_weight: bool = True, device: str = "auto", seed: int = 0, progress: bool = True, desc: str = "GAT") -> dict:
+                  class_weight: bool = True, batch_size: int = 1024, fanout: int | None = 10,
+                  full_batch_max_cells: int = FULL_BATCH_MAX_CELLS, device: str = "auto", seed: int = 0,
+                  progress: bool = True, desc: str = "GAT") -> dict:
     """Train `module` on the labels of `train_mask` cells, early-stopped on `val_mask` macro-F1; returns the history.
     With `val_mask=None` every epoch runs and the last weights are kept (as `fit_gene_view` without validation cells).
+    A graph of up to `full_batch_max_cells` cells trains full batch; a larger one in batches of `batch_size` training
+    cells, each layer reading at most `fanout` sampled in-edges per cell (`InEdges.sample`), validated layer by layer.
     `progress` shows a bar named `desc` over epochs."""
     x, y = torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)
     train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
@@ -92,14 +147,30 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
     weight = weight.to(dev) if weight is not None else None
     opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
     y_val = None if val_mask is None else y[val_mask].cpu().numpy()
-    def run_epoch(epoch):
-        module.train(); opt.zero_grad()
-        loss = F.cross_entropy(module(x, edge_index, edge_weight)[train_mask], y[train_mask], weight=weight)
-        loss.backward(); opt.step(); bar.update(1)
-        return loss.item()
+    if len(x) <= full_batch_max_cells:
+        def run_epoch(epoch):
+            module.train(); opt.zero_grad()
+            loss = F.cross_entropy(module(x, edge_index, edge_weight)[train_mask], y[train_mask], weight=weight)
+            loss.backward(); opt.step(); bar.update(1)
+            return loss.item()
+        def val_logits(): return module(x, edge_index, edge_weight)[val_mask]
+    else:
+        edges, rng = InEdges(edge_index, edge_weight, len(x)), np.random.default_rng(seed)
+        train_nodes, x_cpu = train_mask.nonzero().view(-1).cpu().numpy(), x.cpu()
+        def run_epoch(epoch):
+            module.train(); total = 0.
+            for seeds in np.array_split(rng.permutation(train_nodes), -(-len(train_nodes) // batch_size)):
+                inputs, blocks = edges.sample(seeds, len(module.convs), fanout, rng)
+                blocks = [(n, e.to(dev), None if w is None else w.to(dev)) for n, e, w in blocks]
+                logits = module.classify(module.embed_blocks(x_cpu[inputs].to(dev), blocks))
+                loss = F.cross_entropy(logits, y[torch.from_numpy(seeds).to(dev)], weight=weight)
+                opt.zero_grad(); loss.backward(); opt.step(); total += loss.item() * len(seeds)
+            bar.update(1)
+            return total / len(train_nodes)
+        def val_logits(): return module.classify(module.embed_layerwise(x_cpu, edges, val_mask.nonzero().view(-1).cpu().numpy()))
     def val_macro_f1():
         module.eval()
-        with torch.no_grad(): pred = module(x, edge_index, edge_weight)[val_mask].argmax(1).cpu().numpy()
+        with torch.no_grad(): pred = val_logits().argmax(1).cpu().numpy()
         return macro_f1(y_val, pred)
     with progress_bar(epochs, desc, progress) as bar:
         hist = train_epochs(module, run_epoch, None if val_mask is None else val_macro_f1, epochs=epochs, patience=patience, bar=bar)
@@ -109,10 +180,11 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
 # %% ../nbs/04_cell_view.ipynb #14a7e255
 def predict_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor,
                       edge_weight: torch.Tensor | None = None, device: str = "auto") -> tuple[np.ndarray, np.ndarray]:
-    "Class probabilities and embeddings of every node, in eval mode (no dropout)."
+    "Class probabilities and embeddings of every node, in eval mode (no dropout); layer by layer above `FULL_BATCH_MAX_CELLS` nodes."
     dev = resolve_device(device); module = module.to(dev).eval()
+    x = torch.as_tensor(x, dtype=torch.float32)
     with torch.no_grad():
-        emb = module.embed(torch.as_tensor(x, dtype=torch.float32).to(dev), edge_index.to(dev),
-                           edge_weight.to(dev) if edge_weight is not None else None)
+        if len(x) > FULL_BATCH_MAX_CELLS: emb = module.embed_layerwise(x, InEdges(edge_index, edge_weight, len(x)))
+        else: emb = module.embed(x.to(dev), edge_index.to(dev), edge_weight.to(dev) if edge_weight is not None else None)
         probs = F.softmax(module.classify(emb), 1)
     return probs.cpu().numpy(), emb.cpu().numpy()

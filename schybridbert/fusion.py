@@ -14,7 +14,7 @@ from .utils import seed_everything, resolve_device, train_epochs, progress_bar
 from .gene_view import class_weights, predict_gene_view, predict_order, PREDICT_BATCH_SIZE
 from .preprocess import take_rows
 from .cell_graph import CellGraph
-from torch_geometric.utils import k_hop_subgraph
+from .cell_view import FULL_BATCH_MAX_CELLS
 
 # %% auto #0
 __all__ = ['N_GATE_FEATURES', 'gate_features', 'AdaptiveFusion', 'HybridModule', 'predict_hybrid', 'view_log_probs', 'cross_fit',
@@ -90,16 +90,19 @@ class HybridModule(nn.Module):
 
 # %% ../nbs/05_fusion.ipynb #163f0f8e
 def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor | None = None,
-                     full_graph_max_nodes: int = 50_000) -> torch.Tensor:
-    "Cell-view embeddings of `nodes` (all nodes when None): on the whole graph when small, else on their k-hop subgraph."
+                     full_graph_max_nodes: int = FULL_BATCH_MAX_CELLS) -> torch.Tensor:
+    """Cell-view embeddings of `nodes` (all nodes when None): on the whole graph when it has at most
+    `full_graph_max_nodes` nodes, else over only the cells they depend on (exact either way): layer by layer in
+    eval mode, on the nodes' unsampled blocks while training."""
+    cv = module.cell_view
     if nodes is None or graph.n_nodes <= full_graph_max_nodes:
-        emb = module.cell_view.embed(graph.x, graph.edge_index, graph.edge_weight)
+        emb = cv.embed(graph.x, graph.edge_index, graph.edge_weight)
         return emb if nodes is None else emb[nodes]
-    # a GAT with L layers sees exactly the L-hop in-neighbourhood, so the subgraph gives the same rows as the full graph
-    subset, edge_index, mapping, edge_mask = k_hop_subgraph(nodes, len(module.cell_view.convs), graph.edge_index,
-                                                            relabel_nodes=True, num_nodes=graph.n_nodes)
-    weight = None if graph.edge_weight is None else graph.edge_weight[edge_mask]
-    return module.cell_view.embed(graph.x[subset], edge_index, weight)[mapping]
+    ids = nodes.cpu().numpy()
+    if not cv.training: return cv.embed_layerwise(graph.x, graph.in_edges, ids)
+    inputs, blocks = graph.in_edges.sample(ids, len(cv.convs))
+    dev = graph.x.device
+    return cv.embed_blocks(graph.x[torch.from_numpy(inputs).to(dev)], [(n, e.to(dev), None if w is None else w.to(dev)) for n, e, w in blocks])
 
 # %% ../nbs/05_fusion.ipynb #f4a9c9e8
 @torch.inference_mode()
@@ -108,7 +111,7 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
     "Fused probabilities, embedding and gate, plus each view's probabilities, for graph nodes `node_idx` (rows of `tokens`); `progress` shows a bar over cells."
     dev = resolve_device(device)
     module.to(dev).eval()
-    # one pass serves every batch; above `full_graph_max_nodes` it covers only the new cells' k-hop neighbourhood
+    # one pass serves every batch; on a large graph it covers only the cells the new cells' embeddings read
     cell_emb = _cell_embeddings(module, graph.to(dev), torch.as_tensor(node_idx, device=dev))
     out = {k: [] for k in ("probs", "embedding", "gate", "gene_probs", "cell_probs")}
     order = predict_order(module.gene_view, tokens)
