@@ -16,6 +16,7 @@ from .utils import progress_bar
 from .cell_graph import InEdges
 from .config import CellViewTrain
 from contextlib import contextmanager
+import itertools
 from fastcore.basics import patch
 
 
@@ -126,13 +127,15 @@ def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor | None
 def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y: torch.Tensor,
                   train_mask: torch.Tensor, val_mask: torch.Tensor | None, *, edge_weight: torch.Tensor | None = None,
                   epochs: int = 300, lr: float = 5e-3, weight_decay: float = 5e-4, patience: int = 30,
-                  class_weight: bool = True, batch_size: int = 1024, fanout: int | None = 10,
+                  class_weight: bool = True, batch_size: int = 1024, fanout: int | None = 10, epoch_cells: int = 50_000,
                   full_batch_max_cells: int = FULL_BATCH_MAX_CELLS, device: str = "auto", seed: int = 0,
                   progress: bool = True, desc: str = "GAT") -> dict:
     """Train `module` on the labels of `train_mask` cells, early-stopped on `val_mask` macro-F1; returns the history.
     With `val_mask=None` every epoch runs and the last weights are kept (as `fit_gene_view` without validation cells).
     A graph of up to `full_batch_max_cells` cells trains full batch; a larger one in batches of `batch_size` training
-    cells, each layer reading at most `fanout` sampled in-edges per cell (`InEdges.sample`), validated layer by layer.
+    cells, each layer reading at most `fanout` sampled in-edges per cell (`InEdges.sample`), validated layer by layer;
+    there an epoch is the next `epoch_cells` training cells of a running shuffle (every cell once per pass), so the
+    optimizer steps between validations, and an epoch's cost, do not grow with the graph.
     `progress` shows a bar named `desc` over epochs."""
     x, y = torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)
     train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
@@ -157,16 +160,19 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
     else:
         edges, rng = InEdges(edge_index, edge_weight, len(x)), np.random.default_rng(seed)
         train_nodes, x_cpu = train_mask.nonzero().view(-1).cpu().numpy(), x.cpu()
+        shuffled = itertools.chain.from_iterable(rng.permutation(train_nodes) for _ in itertools.count())
+        per_epoch = min(epoch_cells, len(train_nodes))
         def run_epoch(epoch):
             module.train(); total = 0.
-            for seeds in np.array_split(rng.permutation(train_nodes), -(-len(train_nodes) // batch_size)):
+            cells = np.fromiter(itertools.islice(shuffled, per_epoch), dtype=np.int64)
+            for seeds in np.array_split(cells, -(-per_epoch // batch_size)):
                 inputs, blocks = edges.sample(seeds, len(module.convs), fanout, rng)
                 blocks = [(n, e.to(dev), None if w is None else w.to(dev)) for n, e, w in blocks]
                 logits = module.classify(module.embed_blocks(x_cpu[inputs].to(dev), blocks))
                 loss = F.cross_entropy(logits, y[torch.from_numpy(seeds).to(dev)], weight=weight)
                 opt.zero_grad(); loss.backward(); opt.step(); total += loss.item() * len(seeds)
             bar.update(1)
-            return total / len(train_nodes)
+            return total / per_epoch
         def val_logits(): return module.classify(module.embed_layerwise(x_cpu, edges, val_mask.nonzero().view(-1).cpu().numpy()))
     def val_macro_f1():
         module.eval()
