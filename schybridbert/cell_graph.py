@@ -15,8 +15,9 @@ from .utils import progress_bar
 from functools import cached_property
 
 # %% auto #0
-__all__ = ['EXACT_MAX_REF', 'VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_scale', 'expmah_similarity', 'expmah_knn',
-           'expmah_attach', 'graph_to_edge_index', 'add_new_cells', 'InEdges', 'node_features', 'CellGraph']
+__all__ = ['EXACT_MAX_REF', 'VAE', 'vae_loss', 'fit_vae', 'vae_latent', 'expmah_scale', 'expmah_similarity', 'ReferenceIndex',
+           'expmah_knn', 'expmah_attach', 'graph_to_edge_index', 'add_new_cells', 'InEdges', 'node_features',
+           'CellGraph']
 
 # %% ../nbs/03_cell_graph.ipynb #9af01fe1
 class VAE(nn.Module):
@@ -168,22 +169,36 @@ def _topk_exact(Q: torch.Tensor, R: torch.Tensor, k: int, alpha: float, scale: f
 
 # %% ../nbs/03_cell_graph.ipynb #01434ca4
 @keep_torch_threads()  # pynndescent runs numba (00c_utils)
-def _nndescent_candidates(Q: np.ndarray, R: np.ndarray, n_candidates: int, seed: int, self_query: bool) -> np.ndarray:
-    "`n_candidates` approximate Euclidean neighbours of each row of `Q` among rows of `R` (pynndescent)."
+def _nndescent_graph(R: np.ndarray, n_candidates: int, seed: int) -> np.ndarray:
+    "`n_candidates` approximate Euclidean neighbours of each row of `R` among the rows of `R` (pynndescent; itself first)."
     from pynndescent import NNDescent
-    index = NNDescent(R, metric="euclidean", n_neighbors=n_candidates, random_state=seed, verbose=False)
-    if self_query: return index.neighbor_graph[0]
-    index.prepare()
-    return index.query(Q, k=n_candidates)[0]
+    return NNDescent(R, metric="euclidean", n_neighbors=n_candidates, random_state=seed, verbose=False).neighbor_graph[0]
+
+class ReferenceIndex:
+    """pynndescent indexes of reference latents, prepared for queries: Euclidean on the latents and on their
+    unit-centred rows (correlation). Built once (minutes at 1M cells), it serves every `expmah_attach` to that reference."""
+    @keep_torch_threads()
+    def __init__(self, latent_ref: np.ndarray, n_candidates: int = 50, seed: int = 0):
+        from pynndescent import NNDescent
+        R = torch.as_tensor(np.ascontiguousarray(latent_ref, dtype=np.float32))
+        self.n_ref, self.n_candidates = len(R), min(n_candidates, len(R))
+        self.indexes = [NNDescent(m.numpy(), metric="euclidean", n_neighbors=self.n_candidates, random_state=seed, verbose=False)
+                        for m in (R, _unit_centred(R))]
+        for index in self.indexes: index.prepare()
+
+    @keep_torch_threads()
+    def candidates(self, Q: torch.Tensor) -> np.ndarray:
+        "Each row of `Q`'s Euclidean then correlation candidates among the reference rows, side by side."
+        return np.concatenate([index.query(m.numpy(), k=self.n_candidates)[0] for index, m in zip(self.indexes, (Q, _unit_centred(Q)))], 1)
 
 # %% ../nbs/03_cell_graph.ipynb #f7ca890c
 def _topk_nndescent(Q: torch.Tensor, R: torch.Tensor, k: int, alpha: float, scale: float, self_query: bool,
-                    n_candidates: int, seed: int, chunk_elems: int) -> tuple[torch.Tensor, torch.Tensor]:
-    "Top-`k` Exp-Mah among Euclidean and correlation candidates from pynndescent, re-ranked exactly."
+                    n_candidates: int, seed: int, chunk_elems: int, index: ReferenceIndex | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    "Top-`k` Exp-Mah among Euclidean and correlation candidates from pynndescent (`index` when given), re-ranked exactly."
     n_candidates = min(n_candidates, R.shape[0])
     Rn = _unit_centred(R)
-    cand = np.concatenate([_nndescent_candidates(Q.numpy(), R.numpy(), n_candidates, seed, self_query),
-                           _nndescent_candidates(_unit_centred(Q).numpy(), Rn.numpy(), n_candidates, seed, self_query)], 1)
+    if self_query: cand = np.concatenate([_nndescent_graph(m.numpy(), n_candidates, seed) for m in (R, Rn)], 1)
+    else: cand = (index or ReferenceIndex(R, n_candidates, seed)).candidates(Q)
     cand = torch.from_numpy(np.sort(cand.astype(np.int64), 1))
     rows = max(1, chunk_elems // (cand.shape[1] * R.shape[1]))
     idx, val = [], []
@@ -207,7 +222,7 @@ def _prune_mask(sim: np.ndarray, prune: bool) -> np.ndarray:
 
 EXACT_MAX_REF = 50_000  # reference cells up to which `auto` searches exactly
 
-def _topk_csr(Q, R, k, alpha, scale, prune, method, n_candidates, chunk_elems, seed, self_query) -> sp.csr_matrix:
+def _topk_csr(Q, R, k, alpha, scale, prune, method, n_candidates, chunk_elems, seed, self_query, index=None) -> sp.csr_matrix:
     "Pruned top-`k` Exp-Mah neighbours of rows of `Q` among rows of `R`, as a (len(Q), len(R)) CSR of similarities."
     _check_alpha(alpha)
     if method not in _METHODS: raise ValueError(f"method must be one of {_METHODS}, got '{method}'.")
@@ -216,7 +231,7 @@ def _topk_csr(Q, R, k, alpha, scale, prune, method, n_candidates, chunk_elems, s
     if method == "auto": method = "exact" if n_ref <= EXACT_MAX_REF else "nndescent"
     Q, R = (torch.as_tensor(np.ascontiguousarray(m, dtype=np.float32)) for m in (Q, R))
     if method == "exact": idx, ls = _topk_exact(Q, R, k, alpha, scale, self_query, chunk_elems)
-    else: idx, ls = _topk_nndescent(Q, R, k, alpha, scale, self_query, max(n_candidates, k + 1), seed, chunk_elems)
+    else: idx, ls = _topk_nndescent(Q, R, k, alpha, scale, self_query, max(n_candidates, k + 1), seed, chunk_elems, index)
     idx, sim = idx.numpy(), torch.exp(ls).numpy()
     sim[:, 0] = np.maximum(sim[:, 0], 1e-8)
     keep = _prune_mask(sim, prune)
@@ -237,14 +252,16 @@ def expmah_knn(latent: np.ndarray, k: int = 10, alpha: float = 1.0, scale: float
 # %% ../nbs/03_cell_graph.ipynb #9976d541
 def expmah_attach(latent_new: np.ndarray, latent_ref: np.ndarray, k: int = 10, alpha: float = 1.0,
                   scale: float | None = None, prune: bool = True, method: str = "auto", n_candidates: int = 50,
-                  chunk_elems: int = 2**24, seed: int = 0) -> sp.csr_matrix:
-    "Pruned Exp-Mah neighbours of new cells among reference cells: (n_new x n_ref) CSR, same rules as `expmah_knn`."
+                  chunk_elems: int = 2**24, seed: int = 0, index: ReferenceIndex | None = None) -> sp.csr_matrix:
+    """Pruned Exp-Mah neighbours of new cells among reference cells: (n_new x n_ref) CSR, same rules as `expmah_knn`.
+    `index`, a `ReferenceIndex` of `latent_ref`, saves rebuilding pynndescent's indexes when the search is approximate."""
     latent_new, latent_ref = (np.asarray(m, dtype=np.float32) for m in (latent_new, latent_ref))
     if latent_new.shape[1] != latent_ref.shape[1]:
         raise ValueError(f"new cells have {latent_new.shape[1]} latent dimensions but the reference has {latent_ref.shape[1]}.")
     scale = expmah_scale(latent_ref, seed=seed) if scale is None else scale
+    if index is not None and index.n_ref != len(latent_ref): raise ValueError(f"index has {index.n_ref} reference cells but latent_ref has {len(latent_ref)}.")
     return _topk_csr(latent_new, latent_ref, k, alpha, scale, prune, method, n_candidates, chunk_elems, seed,
-                     self_query=False)
+                     self_query=False, index=index)
 
 # %% ../nbs/03_cell_graph.ipynb #d8576d14
 def graph_to_edge_index(graph: sp.spmatrix) -> tuple[torch.Tensor, torch.Tensor]:

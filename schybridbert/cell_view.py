@@ -185,12 +185,16 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
 
 # %% ../nbs/04_cell_view.ipynb #14a7e255
 def predict_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor,
-                      edge_weight: torch.Tensor | None = None, device: str = "auto") -> tuple[np.ndarray, np.ndarray]:
-    "Class probabilities and embeddings of every node, in eval mode (no dropout); layer by layer above `FULL_BATCH_MAX_CELLS` nodes."
+                      edge_weight: torch.Tensor | None = None, device: str = "auto",
+                      nodes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Class probabilities and embeddings of `nodes` (every node when None), in eval mode (no dropout); above
+    `FULL_BATCH_MAX_CELLS` nodes layer by layer, over only the cells they depend on."""
     dev = resolve_device(device); module = module.to(dev).eval()
     x = torch.as_tensor(x, dtype=torch.float32)
     with torch.no_grad():
-        if len(x) > FULL_BATCH_MAX_CELLS: emb = module.embed_layerwise(x, InEdges(edge_index, edge_weight, len(x)))
-        else: emb = module.embed(x.to(dev), edge_index.to(dev), edge_weight.to(dev) if edge_weight is not None else None)
+        if len(x) > FULL_BATCH_MAX_CELLS: emb = module.embed_layerwise(x, InEdges(edge_index, edge_weight, len(x)), nodes)
+        else:
+            emb = module.embed(x.to(dev), edge_index.to(dev), edge_weight.to(dev) if edge_weight is not None else None)
+            if nodes is not None: emb = emb[torch.as_tensor(nodes, device=dev)]
         probs = F.softmax(module.classify(emb), 1)
     return probs.cpu().numpy(), emb.cpu().numpy()

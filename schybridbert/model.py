@@ -18,7 +18,7 @@ from .evaluation import stratified_split, clustering_metrics, leiden_clusters
 from .gene_embeddings import gene_embedding_tables
 from .gene_view import GeneView, fit_gene_view, predict_gene_view, expressed_counts
 from .cell_graph import (fit_vae, vae_latent, VAE, expmah_scale, expmah_knn, expmah_attach, graph_to_edge_index,
-                                     CellGraph, node_features)
+                                     CellGraph, node_features, ReferenceIndex, EXACT_MAX_REF)
 from .cell_view import CellView, fit_cell_view, predict_cell_view
 from .fusion import HybridModule, fit_hybrid, predict_hybrid, cross_fit
 from .utils import resolve_device, seed_everything, keep_torch_threads, atomic_path, StageLog, format_duration, checkpoint_file, dist_info, broadcast_state, package_version
@@ -251,11 +251,19 @@ def _seconds_left(model: SCHybridBERT, hist_gene: dict, n_cells: int, gene_view_
 
 # %% ../nbs/06_model.ipynb #8a6a1ee5
 @patch
+def reference_index(self: SCHybridBERT) -> ReferenceIndex | None:
+    """pynndescent indexes of the training latents when new cells are attached approximately (more than
+    `EXACT_MAX_REF` training cells), built at the first prediction and kept for the next ones; None otherwise."""
+    if len(self.latent_) <= EXACT_MAX_REF: return None
+    if getattr(self, "reference_index_", None) is None: self.reference_index_ = ReferenceIndex(self.latent_, seed=self.seed)
+    return self.reference_index_
+
+@patch
 def attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.ndarray]:
     """The training cell graph plus the cells of `logged` (log-normalised, model genes) as new nodes, each with
     incoming edges from its Exp-Mah neighbours among the training cells; returns (graph, new node ids)."""
     latent = vae_latent(self.vae_, logged.X, device=self.device)
-    attach = expmah_attach(latent, self.latent_, scale=self.graph_scale_, seed=self.seed,
+    attach = expmah_attach(latent, self.latent_, scale=self.graph_scale_, seed=self.seed, index=self.reference_index(),
                            **asdict(self.config.cell_view.graph))
     return self.graph_.with_new_cells(node_features(logged.X), attach)
 
@@ -281,7 +289,7 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     else:
         with log.stage("views alone"):
             out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev, progress=log.enabled)[0]
-            out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev)[0][new_nodes]
+            out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev, nodes=new_nodes)[0]
     out["gene_overlap"] = logged.uns["schybridbert_gene_overlap"]
     seconds = time.perf_counter() - started
     log.say(f"{len(new_nodes):,} cells in {format_duration(seconds)} ({len(new_nodes) / seconds:.0f} cells/s)")
