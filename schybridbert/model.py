@@ -160,7 +160,7 @@ class SCHybridBERT:
             train_idx, val_idx = stratified_split(labels, cfg.val_size, seed)
             self.preprocessor_ = Preprocessor(**asdict(cfg.preprocess)).fit(adata)
             # say before hours of work, not after, when the machine cannot hold this config
-            check_fit_resources(adata.n_obs, len(self.preprocessor_.genes_), cfg, dev, n_classes=len(self.classes_))
+            check_fit_resources(adata.n_obs, len(self.preprocessor_.genes_), cfg, dev, n_classes=len(self.classes_), input_values=_stored_values(adata.X))
             logged = self.preprocessor_.transform(adata, "training data")
             tokens = self.preprocessor_.tokens(logged, lazy=True)  # binned per batch: memory stays that of the CSR matrix
             seq_len = float(expressed_counts(tokens).mean()) if cfg.gene_view.model.sequence == "expressed" else None
@@ -266,6 +266,10 @@ def attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.
     attach = expmah_attach(latent, self.latent_, scale=self.graph_scale_, seed=self.seed, index=self.reference_index(),
                            **asdict(self.config.cell_view.graph))
     return self.graph_.with_new_cells(node_features(logged.X), attach)
+
+def _stored_values(X) -> int:
+    "Values a matrix stores: its non-zeros when sparse, every entry when dense."
+    return int(X.nnz) if hasattr(X, "nnz") else int(np.prod(X.shape))
 
 def _views_shared(model: SCHybridBERT) -> bool:
     "Whether the views alone are the hybrid's own modules (stacked fusion) rather than copies kept before joint training."

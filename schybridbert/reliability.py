@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 from .data import SchybridbertInputError
 from .config import Config, GeneViewModel, resolve_config
+from .cell_graph import EXACT_MAX_REF
 
 # %% auto #0
 __all__ = ['BACKWARD_PEAK', 'performer_activation_bytes', 'fit_memory_breakdown', 'estimate_fit_memory', 'available_host_memory',
@@ -36,46 +37,62 @@ def _gene_view_params(n_genes: int, model: GeneViewModel, n_tokens: int, n_class
     return n_tokens * dim + depth * layer + head, 2 * n_genes * dim
 
 # %% ../nbs/09_reliability.ipynb #cae54355
+_GAT_BYTES_PER_EDGE = 7.0e3  # measured: full-batch GAT training peak per edge (self loops included), results/scaling.csv
+_NNDESCENT_BYTES_PER_CELL = 1.1e4  # measured: Exp-Mah graph by pynndescent at 100k cells
+_PREPROCESS_BYTES_PER_VALUE = 38  # measured: fit + transform per stored value of the raw matrix, 10k and 100k cells
+_GENE_VIEW_BASE = 0.45 * 2**30  # measured: the gene view's training peak besides its activations (10k cells)
+
+def _gat_bytes(n_cells: int, n_genes: int, cv) -> int:
+    "Peak bytes of training the GAT: full batch up to `full_batch_max_cells`, else one sampled batch plus the layer-by-layer buffers."
+    edges, width = 1.2 * cv.graph.k * n_cells, cv.model.heads * cv.model.hidden  # symmetrised, pruned KNN graph
+    if n_cells <= cv.train.full_batch_max_cells: return int(_GAT_BYTES_PER_EDGE * (edges + n_cells))
+    batch_nodes = min(n_cells, cv.train.batch_size * (1 + cv.train.fanout) ** cv.model.n_layers)
+    return int(2 * 4 * batch_nodes * (n_genes + 2 * width) + 3 * 4 * n_cells * width + 24 * edges)
+
 def fit_memory_breakdown(n_cells: int, n_genes: int, config: str | dict | Config = "cpu-small", n_classes: int = 20,
-                         density: float = 0.1) -> dict:
-    "Estimated bytes of each part of `SCHybridBERT.fit` on `n_cells` x `n_genes` (model genes); see `estimate_fit_memory`."
+                         density: float = 0.1, input_values: int | None = None) -> dict:
+    """Estimated bytes of each part of `SCHybridBERT.fit` on `n_cells` x `n_genes` (model genes); see `estimate_fit_memory`.
+    `input_values`: stored values of the raw count matrix (default: ten times the model genes' non-zeros, as pbmc3k)."""
     cfg = resolve_config(config)
     gv, cv, fu = cfg.gene_view, cfg.cell_view, cfg.fusion
     n_tokens, latent = cfg.preprocess.bin_num + 2, cv.vae.latent_dim
     nnz = int(density * n_cells * n_genes)
     trainable, frozen = _gene_view_params(n_genes, gv.model, n_tokens, n_classes)
+    seq_len = n_genes if gv.model.sequence == "all" else min(n_genes, int(3 * density * n_genes) + 1)  # batches hold cells of similar length
     vae_params = 2 * n_genes * cv.vae.hidden + 4 * cv.vae.hidden * latent
-    heads, hidden, layers = cv.model.heads, cv.model.hidden, cv.model.n_layers
-    edges = 2 * n_cells * cv.graph.k
-    gat = 4 * layers * (6 * n_cells * heads * hidden + 4 * edges * heads) + 4 * n_cells * (latent + n_genes)  # latents + expression node features
+    edges = int(1.2 * cv.graph.k * n_cells)
     out = dict(
-        tokens=8 * n_cells * n_genes,
-        matrices=3 * (8 * nnz + 4 * n_cells),
+        matrices=8 * nnz + 8 * n_cells,
+        node_features=4 * n_cells * (n_genes + latent) + 20 * edges,
         gene_tables=4 * frozen,
+        preprocess=_PREPROCESS_BYTES_PER_VALUE * (input_values if input_values is not None else 10 * nnz),
         coexpression=2 * 4 * min(1024, n_genes) * n_genes + 2 * 8 * nnz,
         gene_view_params=_BYTES_PER_PARAM * trainable,
-        gene_view_activations=performer_activation_bytes(gv.train.batch_size, n_genes, gv.model),
-        hybrid_activations=performer_activation_bytes(fu.train.batch_size, n_genes, gv.model) + gat,
+        gene_view_activations=performer_activation_bytes(gv.train.batch_size, seq_len, gv.model) + 17 * nnz,
+        hybrid_activations=performer_activation_bytes(fu.train.batch_size, seq_len, gv.model),
         vae=_BYTES_PER_PARAM * vae_params + 4 * 4 * cv.vae.batch_size * n_genes,
-        graph=gat + 8 * edges * 3)
+        graph=(_NNDESCENT_BYTES_PER_CELL * n_cells if n_cells > EXACT_MAX_REF else 16 * 2**24),
+        gat=_gat_bytes(n_cells, n_genes, cv))
     stages = dict(gene_embeddings=out["coexpression"],
-                  gene_view=out["gene_view_params"] + out["gene_view_activations"],
-                  cell_view=out["vae"] + out["graph"],
-                  hybrid=out["gene_view_params"] + out["hybrid_activations"] + out["vae"] // 6)
+                  gene_view=_GENE_VIEW_BASE + out["gene_view_params"] + out["gene_view_activations"],
+                  cell_graph=out["vae"] + out["graph"],
+                  cell_view=out["gat"],
+                  hybrid=out["gene_view_params"] + out["hybrid_activations"] + (out["gat"] if fu.train.mode == "joint" else 0))
     if fu.cross_fit > 1:  # a copy of each view trains while the trained views wait in memory
-        stages["cross_fit"] = stages["gene_view"] + 4 * trainable + out["graph"]
+        stages["cross_fit"] = max(stages["gene_view"], stages["cell_view"]) + 4 * trainable
     out["largest_stage"] = max(stages, key=stages.get)
-    out["resident"] = out["tokens"] + out["matrices"] + out["gene_tables"]
-    out["device_peak"] = max(stages.values())  # what runs on the accelerator, when there is one
-    out["total"] = out["resident"] + out["device_peak"]
+    out["resident"] = out["matrices"] + out["node_features"] + out["gene_tables"]
+    out["device_peak"] = int(max(stages.values()))  # what runs on the accelerator, when there is one
+    out["total"] = int(max(out["preprocess"], out["resident"] + out["device_peak"]))
     return out
 
 def estimate_fit_memory(n_cells: int, n_genes: int, config: str | dict | Config = "cpu-small", n_classes: int = 20,
-                        density: float = 0.1) -> int:
+                        density: float = 0.1, input_values: int | None = None) -> int:
     """Estimated peak bytes of `SCHybridBERT.fit` on `n_cells` cells x `n_genes` model genes (after the gene filter / HVGs)
-    with `config`: resident data (tokens, matrices, gene tables) plus the largest stage (parameters, optimiser state and
-    activations). `density` is the share of non-zero values."""
-    return int(fit_memory_breakdown(n_cells, n_genes, config, n_classes, density)["total"])
+    with `config`: the larger of preprocessing's copies of the raw matrix and the resident data (matrices, node
+    features and edges, gene tables) plus the largest later stage (parameters, optimiser state and activations).
+    `density` is the share of non-zero values among the model genes."""
+    return int(fit_memory_breakdown(n_cells, n_genes, config, n_classes, density, input_values)["total"])
 
 # %% ../nbs/09_reliability.ipynb #abcd9d6e
 def available_host_memory() -> int:
@@ -93,10 +110,10 @@ def available_host_memory() -> int:
 def _gib(n: float) -> str: return f"{n / 2**30:.1f} GiB"
 
 def check_fit_resources(n_cells: int, n_genes: int, config: str | dict | Config = "cpu-small", device: str | torch.device = "cpu",
-                        available: int | None = None, n_classes: int = 20) -> int:
+                        available: int | None = None, n_classes: int = 20, input_values: int | None = None) -> int:
     "Raise `SchybridbertInputError` before training when `estimate_fit_memory` exceeds the memory free on `device`; return the estimate."
     dev = torch.device("cuda" if str(device) == "auto" and torch.cuda.is_available() else "cpu" if str(device) == "auto" else device)
-    b = fit_memory_breakdown(n_cells, n_genes, config, n_classes)
+    b = fit_memory_breakdown(n_cells, n_genes, config, n_classes, input_values=input_values)
     name = config if isinstance(config, str) else "custom"
     hint = "use a smaller config (cpu-small), fewer genes (preprocess.n_top_genes), smaller batches or a machine with more memory"
     checks = [("host", b["total"] if dev.type != "cuda" else b["resident"], available_host_memory)]
