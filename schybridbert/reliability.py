@@ -39,7 +39,7 @@ def _gene_view_params(n_genes: int, model: GeneViewModel, n_tokens: int, n_class
 # %% ../nbs/09_reliability.ipynb #cae54355
 _GAT_BYTES_PER_EDGE = 7.0e3  # measured: full-batch GAT training peak per edge (self loops included), results/scaling.csv
 _NNDESCENT_BYTES_PER_CELL = 1.1e4  # measured: Exp-Mah graph by pynndescent at 100k cells
-_PREPROCESS_BYTES_PER_VALUE = 38  # measured: fit + transform per stored value of the raw matrix, 10k and 100k cells
+_PREPROCESS_BYTES_PER_VALUE = 38 + 8  # measured: fit + transform per stored raw value (10k, 100k cells); counted: fit's own float32 CSR copy of the input
 _GENE_VIEW_BASE = 0.45 * 2**30  # measured: the gene view's training peak besides its activations (10k cells)
 
 def _gat_bytes(n_cells: int, n_genes: int, cv) -> int:
