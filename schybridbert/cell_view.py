@@ -53,12 +53,16 @@ class CellView(nn.Module):
 
     def embed(self, x: torch.Tensor, edge_index: torch.Tensor, edge_weight: torch.Tensor | None = None) -> torch.Tensor:
         "Cell embeddings (n, emb_dim)."
-        edge_attr = edge_weight.view(-1, 1) if self.use_edge_weight and edge_weight is not None else None
+        edge_attr = self.edge_attr(edge_weight)
         h = x
         for i, conv in enumerate(self.convs):
             h = conv(F.dropout(h, self.dropout, self.training), edge_index, edge_attr)
             if i < len(self.convs) - 1: h = F.elu(h)
         return h + self.skip(x) if self.skip is not None else h
+
+    def edge_attr(self, edge_weight: torch.Tensor | None) -> torch.Tensor | None:
+        "The edges' similarities as `GATConv`'s one-dimensional edge features, or None when the layers ignore them."
+        return edge_weight.view(-1, 1) if self.use_edge_weight and edge_weight is not None else None
 
     def classify(self, emb: torch.Tensor) -> torch.Tensor:
         "Class logits from embeddings."
@@ -72,12 +76,12 @@ FULL_BATCH_MAX_CELLS = CellViewTrain.full_batch_max_cells  # larger graphs train
 
 @patch
 def embed_blocks(self: CellView, x: torch.Tensor, blocks: list) -> torch.Tensor:
-    "Embeddings of a batch's seed cells from the features `x` of its input nodes and its blocks (`InEdges.sample`)."
+    "Embeddings of a batch's seed cells from the features `x` of its input nodes and its blocks (`InEdges.sample`, moved to `x`'s device here)."
     h = x
     for i, (conv, (n_dst, edge_index, weight)) in enumerate(zip(self.convs, blocks)):
         h = F.dropout(h, self.dropout, self.training)
-        attr = weight.view(-1, 1) if self.use_edge_weight and weight is not None else None
-        h = conv((h, h[:n_dst]), edge_index, attr, size=(len(h), n_dst))
+        attr = self.edge_attr(None if weight is None else weight.to(x.device))
+        h = conv((h, h[:n_dst]), edge_index.to(x.device), attr, size=(len(h), n_dst))
         if i < len(self.convs) - 1: h = F.elu(h)
     return h + self.skip(x[:len(h)]) if self.skip is not None else h
 
@@ -108,7 +112,7 @@ def embed_layerwise(self: CellView, x: torch.Tensor, edges: InEdges, nodes: np.n
             h = torch.zeros(len(x), conv.out_channels * (conv.heads if conv.concat else 1), device=dev)
             for part in np.array_split(needed[layer], -(-len(needed[layer]) // chunk_size)):
                 src, edge_index, weight = edges.block(part)
-                attr = weight.view(-1, 1).to(dev) if self.use_edge_weight and weight is not None else None
+                attr = self.edge_attr(None if weight is None else weight.to(dev))
                 out = conv((proj[on(src, proj)], proj[on(part, proj)]), edge_index.to(dev), attr, size=(len(src), len(part)))
                 h[on(part, h)] = F.elu(out) if layer < len(self.convs) else out
     emb = h[on(nodes, h)]
@@ -167,7 +171,6 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
             cells = np.fromiter(itertools.islice(shuffled, per_epoch), dtype=np.int64)
             for seeds in np.array_split(cells, -(-per_epoch // batch_size)):
                 inputs, blocks = edges.sample(seeds, len(module.convs), fanout, rng)
-                blocks = [(n, e.to(dev), None if w is None else w.to(dev)) for n, e, w in blocks]
                 logits = module.classify(module.embed_blocks(x_cpu[inputs].to(dev), blocks))
                 loss = F.cross_entropy(logits, y[torch.from_numpy(seeds).to(dev)], weight=weight)
                 opt.zero_grad(); loss.backward(); opt.step(); total += loss.item() * len(seeds)

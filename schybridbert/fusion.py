@@ -101,8 +101,7 @@ def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor
     ids = nodes.cpu().numpy()
     if not cv.training: return cv.embed_layerwise(graph.x, graph.in_edges, ids)
     inputs, blocks = graph.in_edges.sample(ids, len(cv.convs))
-    dev = graph.x.device
-    return cv.embed_blocks(graph.x[torch.from_numpy(inputs).to(dev)], [(n, e.to(dev), None if w is None else w.to(dev)) for n, e, w in blocks])
+    return cv.embed_blocks(graph.x[torch.from_numpy(inputs).to(graph.x.device)], blocks)
 
 # %% ../nbs/05_fusion.ipynb #f4a9c9e8
 @torch.inference_mode()

@@ -42,9 +42,13 @@ _NNDESCENT_BYTES_PER_CELL = 1.1e4  # measured: Exp-Mah graph by pynndescent at 1
 _PREPROCESS_BYTES_PER_VALUE = 38 + 8  # measured: fit + transform per stored raw value (10k, 100k cells); counted: fit's own float32 CSR copy of the input
 _GENE_VIEW_BASE = 0.45 * 2**30  # measured: the gene view's training peak besides its activations (10k cells)
 
+def _graph_edges(n_cells: int, k: int) -> int:
+    "Edges of the symmetrised, pruned KNN cell graph: 1.2 k per cell (measured: 17-20 at k = 15)."
+    return int(1.2 * k * n_cells)
+
 def _gat_bytes(n_cells: int, n_genes: int, cv) -> int:
     "Peak bytes of training the GAT: full batch up to `full_batch_max_cells`, else one sampled batch plus the layer-by-layer buffers."
-    edges, width = 1.2 * cv.graph.k * n_cells, cv.model.heads * cv.model.hidden  # symmetrised, pruned KNN graph
+    edges, width = _graph_edges(n_cells, cv.graph.k), cv.model.heads * cv.model.hidden
     if n_cells <= cv.train.full_batch_max_cells: return int(_GAT_BYTES_PER_EDGE * (edges + n_cells))
     batch_nodes = min(n_cells, cv.train.batch_size * (1 + cv.train.fanout) ** cv.model.n_layers)
     return int(2 * 4 * batch_nodes * (n_genes + 2 * width) + 3 * 4 * n_cells * width + 24 * edges)
@@ -60,7 +64,7 @@ def fit_memory_breakdown(n_cells: int, n_genes: int, config: str | dict | Config
     trainable, frozen = _gene_view_params(n_genes, gv.model, n_tokens, n_classes)
     seq_len = n_genes if gv.model.sequence == "all" else min(n_genes, int(3 * density * n_genes) + 1)  # batches hold cells of similar length
     vae_params = 2 * n_genes * cv.vae.hidden + 4 * cv.vae.hidden * latent
-    edges = int(1.2 * cv.graph.k * n_cells)
+    edges = _graph_edges(n_cells, cv.graph.k)
     out = dict(
         matrices=8 * nnz + 8 * n_cells,
         node_features=4 * n_cells * (n_genes + latent) + 20 * edges,
