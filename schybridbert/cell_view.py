@@ -14,7 +14,6 @@ from .utils import seed_everything, resolve_device, train_epochs
 from .gene_view import class_weights
 from .utils import progress_bar
 from .cell_graph import InEdges
-from .config import CellViewTrain
 from contextlib import contextmanager
 import itertools
 from fastcore.basics import patch
@@ -72,7 +71,7 @@ class CellView(nn.Module):
         return self.classify(self.embed(x, edge_index, edge_weight))
 
 # %% ../nbs/04_cell_view.ipynb #2c8826ae
-FULL_BATCH_MAX_CELLS = CellViewTrain.full_batch_max_cells  # larger graphs train on sampled blocks and predict layer by layer
+FULL_BATCH_MAX_CELLS = 50_000  # above it the full graph's activations outgrow memory: predict layer by layer (exact), train on sampled blocks
 
 @patch
 def embed_blocks(self: CellView, x: torch.Tensor, blocks: list) -> torch.Tensor:
@@ -189,13 +188,14 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
 # %% ../nbs/04_cell_view.ipynb #14a7e255
 def predict_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor,
                       edge_weight: torch.Tensor | None = None, device: str = "auto",
-                      nodes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      nodes: np.ndarray | None = None, in_edges: InEdges | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Class probabilities and embeddings of `nodes` (every node when None), in eval mode (no dropout); above
-    `FULL_BATCH_MAX_CELLS` nodes layer by layer, over only the cells they depend on."""
+    `FULL_BATCH_MAX_CELLS` nodes layer by layer, over only the cells they depend on, reading the edges grouped by
+    destination from `in_edges` when the caller keeps them (`CellGraph.in_edges`) rather than regrouping them."""
     dev = resolve_device(device); module = module.to(dev).eval()
     x = torch.as_tensor(x, dtype=torch.float32)
     with torch.no_grad():
-        if len(x) > FULL_BATCH_MAX_CELLS: emb = module.embed_layerwise(x, InEdges(edge_index, edge_weight, len(x)), nodes)
+        if len(x) > FULL_BATCH_MAX_CELLS: emb = module.embed_layerwise(x, in_edges or InEdges(edge_index, edge_weight, len(x)), nodes)
         else:
             emb = module.embed(x.to(dev), edge_index.to(dev), edge_weight.to(dev) if edge_weight is not None else None)
             if nodes is not None: emb = emb[torch.as_tensor(nodes, device=dev)]

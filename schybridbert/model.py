@@ -131,7 +131,7 @@ def _cross_fitted_log_probs(new_gene_view, new_cell_view, tokens, graph: CellGra
                           device=device, seed=seed, progress=log.enabled, desc=f"{name}: GAT", **cell_train)
             gene_probs = predict_gene_view(gene, take_rows(tokens, held_rows), device=device, progress=log.enabled,
                                            desc=f"{name}: gene view on the held-out cells")[0]
-            probs = np.concatenate([gene_probs, predict_cell_view(cell, graph.x, graph.edge_index, graph.edge_weight, device)[0][held_rows]], 1)
+            probs = np.concatenate([gene_probs, predict_cell_view(cell, graph.x, graph.edge_index, graph.edge_weight, device, in_edges=graph.in_edges)[0][held_rows]], 1)
             s.note = f"copies trained on {len(fit_rows):,} cells, predicted {len(held_rows):,}"
         folds_done.append(name)
         return probs
@@ -293,7 +293,7 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     else:
         with log.stage("views alone"):
             out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev, progress=log.enabled)[0]
-            out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev, nodes=new_nodes)[0]
+            out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev, nodes=new_nodes, in_edges=graph.in_edges)[0]
     out["gene_overlap"] = logged.uns["schybridbert_gene_overlap"]
     seconds = time.perf_counter() - started
     log.say(f"{len(new_nodes):,} cells in {format_duration(seconds)} ({len(new_nodes) / seconds:.0f} cells/s)")
