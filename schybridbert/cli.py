@@ -216,7 +216,7 @@ def _read_input(path: Path, log: StageLog, label_key: str | None = None) -> ad.A
     from schybridbert.data import read, validate_counts, validate_labels
     t = time.perf_counter()
     adata = read(path)
-    if label_key is not None: adata = validate_labels(validate_counts(adata, "training data"), label_key)
+    if label_key is not None: adata = validate_labels(validate_counts(adata, "training data"), label_key, copy=False)
     else:  # fail now, not after loading the model; predict validates (and warns) again on its own
         with warnings.catch_warnings():
             warnings.simplefilter("ignore"); validate_counts(adata, drop_empty_cells=False)

@@ -100,8 +100,10 @@ def validate_counts(adata: ad.AnnData, what: str = "input", drop_empty_cells: bo
 # %% ../nbs/00_data.ipynb #1dfc92c3
 _MISSING_LABELS = {"", "nan", "none", "na", "unknown"}
 
-def validate_labels(adata: ad.AnnData, label_key: str, min_cells: int = 10) -> ad.AnnData:
-    "Check `adata.obs[label_key]`; return the cells that have a label (at least `min_cells`), as a copy with string labels."
+def validate_labels(adata: ad.AnnData, label_key: str, min_cells: int = 10, copy: bool = True) -> ad.AnnData:
+    """Check `adata.obs[label_key]`; return the cells that have a label (at least `min_cells`), with string labels.
+    The result is a copy, except with `copy=False` when every cell has a label: then `adata` itself, its label column
+    converted (for a caller that owns `adata`, such as `validate_counts`' result, and need not hold it twice)."""
     if label_key not in adata.obs.columns:
         cols = ", ".join(map(str, adata.obs.columns[:10])) or "none"
         raise SchybridbertInputError(f"label column '{label_key}' is not in adata.obs (columns: {cols}); pass the right one with label_key / --label-key")
@@ -115,7 +117,7 @@ def validate_labels(adata: ad.AnnData, label_key: str, min_cells: int = 10) -> a
         raise SchybridbertInputError(f"label column '{label_key}' leaves only {len(kept)} labelled cells ({int(missing.sum())} have no label); training needs at least {min_cells}")
     # warn only once the data is known to be usable: a warning followed by an error is noise
     if missing.any(): warnings.warn(f"{int(missing.sum())} cells have no label in '{label_key}' and are left out of training")
-    adata = adata[~missing].copy()
+    if missing.any() or copy: adata = adata[~missing].copy()
     adata.obs[label_key] = adata.obs[label_key].astype(str).astype("category")
     return adata
 

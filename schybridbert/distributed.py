@@ -41,7 +41,7 @@ def weights_digest(module: torch.nn.Module) -> str:
 def prepare_data(adata, label_key: str = "cell_type", n_cells: int | None = None, n_top_genes: int | None = 200,
                  seed: int = 0) -> dict:
     "Subset, split (fit/val/test), preprocess on the training cells and tokenise lazily; the same on every rank."
-    adata = validate_labels(validate_counts(adata, "training data"), label_key)
+    adata = validate_labels(validate_counts(adata, "training data"), label_key, copy=False)
     if n_cells is not None and n_cells < adata.n_obs:
         adata = adata[np.sort(np.random.default_rng(seed).choice(adata.n_obs, n_cells, replace=False))].copy()
     labels = adata.obs[label_key].astype(str).to_numpy()

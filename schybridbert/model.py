@@ -153,7 +153,7 @@ class SCHybridBERT:
         log = StageLog("fit", self.progress and rank == 0)
         self.timings_, started = log.timings, time.perf_counter()
         with log.stage("preprocess", "preprocess") as s:
-            adata = validate_labels(validate_counts(adata, "training data"), label_key)
+            adata = validate_labels(validate_counts(adata, "training data"), label_key, copy=False)
             labels = adata.obs[label_key].astype(str).to_numpy()
             self.classes_ = np.array(sorted(set(labels)))
             y = np.searchsorted(self.classes_, labels)
