@@ -131,14 +131,15 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
                   train_mask: torch.Tensor, val_mask: torch.Tensor | None, *, edge_weight: torch.Tensor | None = None,
                   epochs: int = 300, lr: float = 5e-3, weight_decay: float = 5e-4, patience: int = 30,
                   class_weight: bool = True, batch_size: int = 1024, fanout: int | None = 10, epoch_cells: int = 50_000,
-                  full_batch_max_cells: int = FULL_BATCH_MAX_CELLS, device: str = "auto", seed: int = 0,
-                  progress: bool = True, desc: str = "GAT") -> dict:
+                  full_batch_max_cells: int = FULL_BATCH_MAX_CELLS, in_edges: InEdges | None = None, device: str = "auto",
+                  seed: int = 0, progress: bool = True, desc: str = "GAT") -> dict:
     """Train `module` on the labels of `train_mask` cells, early-stopped on `val_mask` macro-F1; returns the history.
     With `val_mask=None` every epoch runs and the last weights are kept (as `fit_gene_view` without validation cells).
     A graph of up to `full_batch_max_cells` cells trains full batch; a larger one in batches of `batch_size` training
     cells, each layer reading at most `fanout` sampled in-edges per cell (`InEdges.sample`), validated layer by layer;
     there an epoch is the next `epoch_cells` training cells of a running shuffle (every cell once per pass), so the
-    optimizer steps between validations, and an epoch's cost, do not grow with the graph.
+    optimizer steps between validations, and an epoch's cost, do not grow with the graph; the edges grouped by
+    destination come from `in_edges` when the caller keeps them (`CellGraph.in_edges`), else they are grouped here.
     `progress` shows a bar named `desc` over epochs."""
     x, y = torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)
     train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
@@ -161,7 +162,8 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
             return loss.item()
         def val_logits(): return module(x, edge_index, edge_weight)[val_mask]
     else:
-        edges, rng = InEdges(edge_index, edge_weight, len(x)), np.random.default_rng(seed)
+        edges = InEdges(edge_index, edge_weight, len(x)) if in_edges is None else in_edges
+        rng = np.random.default_rng(seed)
         train_nodes, x_cpu = train_mask.nonzero().view(-1).cpu().numpy(), x.cpu()
         shuffled = itertools.chain.from_iterable(rng.permutation(train_nodes) for _ in itertools.count())
         per_epoch = min(epoch_cells, len(train_nodes))
@@ -195,7 +197,7 @@ def predict_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tenso
     dev = resolve_device(device); module = module.to(dev).eval()
     x = torch.as_tensor(x, dtype=torch.float32)
     with torch.no_grad():
-        if len(x) > FULL_BATCH_MAX_CELLS: emb = module.embed_layerwise(x, in_edges or InEdges(edge_index, edge_weight, len(x)), nodes)
+        if len(x) > FULL_BATCH_MAX_CELLS: emb = module.embed_layerwise(x, InEdges(edge_index, edge_weight, len(x)) if in_edges is None else in_edges, nodes)
         else:
             emb = module.embed(x.to(dev), edge_index.to(dev), edge_weight.to(dev) if edge_weight is not None else None)
             if nodes is not None: emb = emb[torch.as_tensor(nodes, device=dev)]

@@ -128,7 +128,7 @@ def _cross_fitted_log_probs(new_gene_view, new_cell_view, tokens, graph: CellGra
             fit_mask = torch.zeros(len(y), dtype=torch.bool); fit_mask[fit_rows] = True
             # held-out cells stay in the graph unlabelled, as validation cells do for the view itself
             fit_cell_view(cell, graph.x, graph.edge_index, torch.as_tensor(y), fit_mask, None, edge_weight=graph.edge_weight,
-                          device=device, seed=seed, progress=log.enabled, desc=f"{name}: GAT", **cell_train)
+                          in_edges=graph.in_edges, device=device, seed=seed, progress=log.enabled, desc=f"{name}: GAT", **cell_train)
             gene_probs = predict_gene_view(gene, take_rows(tokens, held_rows), device=device, progress=log.enabled,
                                            desc=f"{name}: gene view on the held-out cells")[0]
             probs = np.concatenate([gene_probs, predict_cell_view(cell, graph.x, graph.edge_index, graph.edge_weight, device, in_edges=graph.in_edges)[0][held_rows]], 1)
@@ -201,7 +201,7 @@ class SCHybridBERT:
         with log.stage("cell view", "cell_view") as s:
             cell_view = new_cell_view()
             hist_cell = fit_cell_view(cell_view, self.graph_.x, self.graph_.edge_index, torch.as_tensor(y), *masks,
-                                      edge_weight=self.graph_.edge_weight, device=dev, seed=seed, progress=log.enabled, **asdict(cv.train))
+                                      edge_weight=self.graph_.edge_weight, in_edges=self.graph_.in_edges, device=dev, seed=seed, progress=log.enabled, **asdict(cv.train))
             broadcast_state(cell_view, world)
             s.note = (f"GAT best epoch {hist_cell['best_epoch'] + 1}/{len(hist_cell['train_loss'])}, "
                       f"validation macro-F1 {hist_cell['best_val_score']:.3f}")
