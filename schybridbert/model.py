@@ -41,10 +41,12 @@ GPU_SPEED = 15.  # a GPU's speed over the reference for the gene view (results/g
 _COST = dict(  # reference seconds, calibrated as the prose above says
     gene_step=8e-3,  # per optimiser step of the gene view beyond its FLOPs (batch binning, Python, optimiser)
     gene_train=7.6e-11, gene_predict=2.5e-11,  # per forward FLOP of a trained / a predicted cell
+    gene_short=2.5,  # ~100-gene sequences (sequence="expressed") run at 1/2.5 of the FLOP rate of 1,000-gene ones
     embeddings=2.3,  # gene2vec + node2vec at 1,000 genes, dim 64
     coexpression=5.6e-11,  # per cell x gene^2
     dense=2.6e-11,  # per FLOP of the VAE's forward + backward
-    gat=1e-10,  # per first-layer FLOP of a GAT epoch (forward, backward and the validation forward)
+    gat=1e-10,  # per first-layer FLOP of a full-batch GAT epoch (forward, backward and the validation forward)
+    gat_reach=2.,  # input cells a sampled GAT batch reads per seed cell and unit of fanout (two layers; 100k cells, results/scaling.csv)
     epoch=1e-2,  # per VAE / GAT epoch: validation, early stopping's copy of the weights
     knn_exact=2.3e-8, knn_nndescent=6e-4,  # per cell pair (exact) / per cell (nndescent)
     head_step=5e-4, head_eval=2e-3,  # per step and per held-out scoring of the stacked fusion's gate
@@ -71,11 +73,18 @@ def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict | Config
     model, train, fu, cv = cfg.gene_view.model, cfg.gene_view.train, cfg.fusion, cfg.cell_view
     n, g = n_cells, n_genes
     n_val = int(round(n * cfg.val_size)); n_fit = n - n_val
-    flops = gene_view_flops(g, model, n_classes, seq_len)
+    flops = gene_view_flops(g, model, n_classes, seq_len) * (c["gene_short"] if model.sequence == "expressed" else 1)
     train_cell = lambda batch: c["gene_train"] * flops + c["gene_step"] / batch
     predict_cell = c["gene_predict"] * flops + c["gene_step"] / (3 * train.batch_size)
     epochs = gene_view_epochs or train.epochs
     gat_cell = c["gat"] * 8 * g * cv.model.hidden * cv.model.heads
+    def gat_epoch(n_train: float, n_val: float) -> float:
+        "One GAT epoch on the n-cell graph: full batch, or sampled batches (each reading the cells its blocks reach) and a layer-by-layer validation."
+        t = cv.train
+        if n <= t.full_batch_max_cells: return n * gat_cell * (1 if n_val else 0.75) + c["epoch"]
+        reach = lambda seeds: n if t.fanout is None else min(n, c["gat_reach"] * t.fanout * seeds)
+        steps = np.ceil(min(t.epoch_cells, n_train) / t.batch_size)
+        return (steps * reach(t.batch_size) + 0.5 * reach(n_val)) * gat_cell + c["epoch"]
     gat_epochs = min(cv.train.epochs, c["early_stop_epochs"])
     vae_epochs = min(cv.vae.epochs, c["early_stop_epochs"])
     out = dict(
@@ -84,11 +93,11 @@ def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict | Config
         gene_view=epochs * (n_fit * train_cell(train.batch_size) + n_val * predict_cell),
         cell_graph=vae_epochs * (0.9 * n * c["dense"] * 12 * g * cv.vae.hidden + c["epoch"])
                    + (c["knn_exact"] * n * n if n * n <= 2.5e9 else c["knn_nndescent"] * n),
-        cell_view=gat_epochs * (n * gat_cell + c["epoch"]))
+        cell_view=gat_epochs * gat_epoch(n_fit, n_val))
     folds, stacked = fu.cross_fit, fu.train.mode == "stacked"
     if stacked and folds > 1:
         out["cross_fit"] = ((folds - 1) * n * (cross_fit_epochs or epochs) * train_cell(train.batch_size) + n * predict_cell
-                            + folds * c["gat_copy_epochs"] * (0.75 * n * gat_cell + c["epoch"]))
+                            + folds * c["gat_copy_epochs"] * gat_epoch(n * (folds - 1) / folds, 0))
     if stacked:
         m, epochs_head = (n if folds > 1 else n_val), fu.train.head_epochs
         out["hybrid"] = (5 * epochs_head * (np.ceil(0.8 * m / fu.train.head_batch_size) * c["head_step"] + c["head_eval"])
