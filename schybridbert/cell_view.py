@@ -34,18 +34,18 @@ class CellView(nn.Module):
     where $s_{ij}$ is the Exp-Mah similarity of the edge (`use_edge_weight`; a self loop takes the mean of the node's
     incoming similarities). Hidden layers concatenate their heads ($\Vert$) and apply ELU; the last layer averages
     them, $h_i' = \frac1K \sum_k \sum_j \alpha^k_{ij} W_k h_j$, into `emb_dim` numbers, and `residual` adds a
-    linear map of the input, $e_i = h_i^{(L)} + W_{skip} x_i$. Dropout acts on every layer's input and on $\alpha$.
+    linear map of the input, $e_i = h_i^{(L)} + W_{skip} x_i$. With `layer_residual` every layer also adds a linear
+    map of the cell's own input, $h_i' \mathrel{+}= R_\ell h_i$. Dropout acts on every layer's input and on $\alpha$.
     `embed` returns $e_i$; `classify` is one linear layer on it."""
     def __init__(self, in_dim: int, n_classes: int, hidden: int = 32, heads: int = 4, emb_dim: int = 64,
-                 n_layers: int = 2, dropout: float = 0.3, residual: bool = True, use_edge_weight: bool = True):
+                 n_layers: int = 2, dropout: float = 0.3, residual: bool = True, use_edge_weight: bool = True,
+                 layer_residual: bool = False):
         super().__init__()
         if n_layers < 1: raise ValueError(f"n_layers must be at least 1, got {n_layers}.")
-        edge_dim = 1 if use_edge_weight else None
+        common = dict(heads=heads, dropout=dropout, edge_dim=1 if use_edge_weight else None, fill_value="mean", residual=layer_residual)
         dims = [in_dim] + [hidden * heads] * (n_layers - 1)
-        self.convs = nn.ModuleList(
-            [GATConv(d, hidden, heads=heads, concat=True, dropout=dropout, edge_dim=edge_dim, fill_value="mean")
-             for d in dims[:-1]] +
-            [GATConv(dims[-1], emb_dim, heads=heads, concat=False, dropout=dropout, edge_dim=edge_dim, fill_value="mean")])
+        self.convs = nn.ModuleList([GATConv(d, hidden, concat=True, **common) for d in dims[:-1]] +
+                                   [GATConv(dims[-1], emb_dim, concat=False, **common)])
         self.skip = nn.Linear(in_dim, emb_dim) if residual else None
         self.head = nn.Linear(emb_dim, n_classes)
         self.dropout, self.use_edge_weight, self.emb_dim = dropout, use_edge_weight, emb_dim
@@ -86,10 +86,12 @@ def embed_blocks(self: CellView, x: torch.Tensor, blocks: list) -> torch.Tensor:
 
 @contextmanager
 def _projected_inputs(conv: GATConv):
-    "Let `conv` take inputs already multiplied by its weight (`conv.lin`), so each node is projected once, not once per block."
-    lin = conv.lin; conv.lin = nn.Identity()
-    try: yield lin
-    finally: conv.lin = lin
+    """Let `conv` take inputs already multiplied by its weight (`conv.lin`), so each node is projected once, not once
+    per block; its residual map (`conv.res`, None without `layer_residual`) reads the unprojected input, so the caller adds it."""
+    lin, res = conv.lin, conv.res
+    conv.lin, conv.res = nn.Identity(), None
+    try: yield lin, res
+    finally: conv.lin, conv.res = lin, res
 
 @patch
 @torch.no_grad()
@@ -104,15 +106,16 @@ def embed_layerwise(self: CellView, x: torch.Tensor, edges: InEdges, nodes: np.n
     on = lambda a, t: torch.from_numpy(a).to(t.device)  # node ids as an index into tensor t
     h = x
     for layer, conv in enumerate(self.convs, 1):
-        with _projected_inputs(conv) as lin:
+        with _projected_inputs(conv) as (lin, res):
             proj = torch.zeros(len(x), conv.heads * conv.out_channels, device=dev)
             for part in np.array_split(needed[layer - 1], -(-len(needed[layer - 1]) // chunk_size)):
                 proj[on(part, proj)] = lin(h[on(part, h)].to(dev))
-            h = torch.zeros(len(x), conv.out_channels * (conv.heads if conv.concat else 1), device=dev)
+            h_in, h = h, torch.zeros(len(x), conv.out_channels * (conv.heads if conv.concat else 1), device=dev)
             for part in np.array_split(needed[layer], -(-len(needed[layer]) // chunk_size)):
                 src, edge_index, weight = edges.block(part)
                 attr = self.edge_attr(None if weight is None else weight.to(dev))
                 out = conv((proj[on(src, proj)], proj[on(part, proj)]), edge_index.to(dev), attr, size=(len(src), len(part)))
+                if res is not None: out = out + res(h_in[on(part, h_in)].to(dev))
                 h[on(part, h)] = F.elu(out) if layer < len(self.convs) else out
     emb = h[on(nodes, h)]
     return emb + self.skip(x[on(nodes, x)].to(dev)) if self.skip is not None else emb

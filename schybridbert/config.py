@@ -55,7 +55,7 @@ class GraphSettings:
 class CellViewModel:
     "The `CellView` module: a multi-head GAT over the cell graph."
     hidden: int = 32; heads: int = 4; emb_dim: int = 64; n_layers: int = 2; dropout: float = 0.3
-    residual: bool = True; use_edge_weight: bool = True
+    residual: bool = True; use_edge_weight: bool = True; layer_residual: bool = False
 
 @dataclass(frozen=True)
 class CellViewTrain:
