@@ -96,8 +96,9 @@ def _projected_inputs(conv: GATConv):
 @patch
 @torch.no_grad()
 def embed_layerwise(self: CellView, x: torch.Tensor, edges: InEdges, nodes: np.ndarray | None = None,
-                    chunk_size: int = 8192) -> torch.Tensor:
-    "Exact eval-mode embeddings of `nodes` (all when None), computed one layer at a time over the cells each layer needs."
+                    chunk_size: int = 8192, projections: list | None = None) -> torch.Tensor:
+    """Exact eval-mode embeddings of `nodes` (all when None), computed one layer at a time over the cells each layer
+    needs; each layer's projected inputs (`conv.lin`, rows of the cells it read) are appended to `projections` when given."""
     nodes = np.arange(edges.n_nodes) if nodes is None else np.asarray(nodes)
     needed = [np.unique(nodes)]  # the last layer's outputs, then backwards: what each layer reads
     for _ in self.convs: needed.append(np.union1d(needed[-1], edges.sources(needed[-1])))
@@ -110,6 +111,7 @@ def embed_layerwise(self: CellView, x: torch.Tensor, edges: InEdges, nodes: np.n
             proj = torch.zeros(len(x), conv.heads * conv.out_channels, device=dev)
             for part in np.array_split(needed[layer - 1], -(-len(needed[layer - 1]) // chunk_size)):
                 proj[on(part, proj)] = lin(h[on(part, h)].to(dev))
+            if projections is not None: projections.append(proj)
             h_in, h = h, torch.zeros(len(x), conv.out_channels * (conv.heads if conv.concat else 1), device=dev)
             for part in np.array_split(needed[layer], -(-len(needed[layer]) // chunk_size)):
                 src, edge_index, weight = edges.block(part)
@@ -119,6 +121,38 @@ def embed_layerwise(self: CellView, x: torch.Tensor, edges: InEdges, nodes: np.n
                 h[on(part, h)] = F.elu(out) if layer < len(self.convs) else out
     emb = h[on(nodes, h)]
     return emb + self.skip(x[on(nodes, x)].to(dev)) if self.skip is not None else emb
+
+# %% ../nbs/04_cell_view.ipynb #8cf661d6
+@patch
+def reference_projections(self: CellView, x: torch.Tensor, edges: InEdges) -> list[torch.Tensor]:
+    "Every layer's projected input (`conv.lin`) of every node of a fixed reference graph, eval mode: what cells attached to it read."
+    projections = []
+    self.embed_layerwise(x, edges, projections=projections)
+    return projections
+
+@patch
+@torch.no_grad()
+def embed_new(self: CellView, x_new: torch.Tensor, edges: InEdges, reference: list[torch.Tensor], chunk_size: int = 8192) -> torch.Tensor:
+    """Exact eval-mode embeddings of the nodes after a reference graph's (ids `n_ref..` in `edges`, features `x_new`),
+    whose in-edges all come from reference nodes: their rows of every layer are read from `reference`
+    (`reference_projections`), so only the new nodes are computed."""
+    n_ref, dev = len(reference[0]), self.head.weight.device
+    new = np.arange(n_ref, n_ref + len(x_new))
+    out = torch.empty(len(x_new), self.emb_dim, device=dev)
+    for part in np.array_split(new, max(1, -(-len(new) // chunk_size))):
+        src, edge_index, weight = edges.block(part)
+        if (edge_index[0] < len(part)).any() or (src[len(part):] >= n_ref).any(): raise ValueError("embed_new needs every in-edge of a new node to come from a reference node.")
+        from_ref, edge_index = torch.from_numpy(src[len(part):]).to(dev), edge_index.to(dev)
+        attr = self.edge_attr(None if weight is None else weight.to(dev))
+        x_part = x_new[torch.from_numpy(part - n_ref)].to(dev); h = x_part
+        for layer, conv in enumerate(self.convs):
+            with _projected_inputs(conv) as (lin, res):
+                own = lin(h)
+                o = conv((torch.cat([own, reference[layer][from_ref]]), own), edge_index, attr, size=(len(src), len(part)))
+            if res is not None: o = o + res(h)
+            h = F.elu(o) if layer < len(self.convs) - 1 else o
+        out[torch.from_numpy(part - n_ref).to(dev)] = h + self.skip(x_part) if self.skip is not None else h
+    return out
 
 # %% ../nbs/04_cell_view.ipynb #81d2ef03
 def _check_masks(n: int, train_mask: torch.Tensor, val_mask: torch.Tensor | None):

@@ -13,7 +13,7 @@ from .evaluation import macro_f1, stratified_kfold
 from .utils import seed_everything, resolve_device, train_epochs, progress_bar
 from .gene_view import class_weights, predict_gene_view, predict_order, PREDICT_BATCH_SIZE
 from .preprocess import take_rows
-from .cell_graph import CellGraph
+from .cell_graph import CellGraph, InEdges
 from .cell_view import FULL_BATCH_MAX_CELLS
 
 # %% auto #0
@@ -90,11 +90,18 @@ class HybridModule(nn.Module):
 
 # %% ../nbs/05_fusion.ipynb #163f0f8e
 def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor | None = None,
-                     full_graph_max_nodes: int = FULL_BATCH_MAX_CELLS) -> torch.Tensor:
+                     full_graph_max_nodes: int = FULL_BATCH_MAX_CELLS, reference: list[torch.Tensor] | None = None) -> torch.Tensor:
     """Cell-view embeddings of `nodes` (all nodes when None): on the whole graph when it has at most
     `full_graph_max_nodes` nodes, else over only the cells they depend on (exact either way): layer by layer in
-    eval mode, on the nodes' unsampled blocks while training."""
+    eval mode, on the nodes' unsampled blocks while training. With `reference` (`CellView.reference_projections` of
+    the graph's first nodes, to which the others were attached), eval mode computes only the attached nodes."""
     cv = module.cell_view
+    if reference is not None and not cv.training:
+        n_ref = len(reference[0])
+        if nodes is None or bool((nodes < n_ref).any()): raise ValueError("with a reference, ask only for the nodes attached to it")
+        new_edges = graph.edge_index[1] >= n_ref
+        edges = InEdges(graph.edge_index[:, new_edges], None if graph.edge_weight is None else graph.edge_weight[new_edges], graph.n_nodes)
+        return cv.embed_new(graph.x[n_ref:], edges, reference)[nodes - n_ref]
     if nodes is None or graph.n_nodes <= full_graph_max_nodes:
         emb = cv.embed(graph.x, graph.edge_index, graph.edge_weight)
         return emb if nodes is None else emb[nodes]
@@ -106,12 +113,15 @@ def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor
 # %% ../nbs/05_fusion.ipynb #f4a9c9e8
 @torch.inference_mode()
 def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, node_idx: np.ndarray,
-                   batch_size: int = PREDICT_BATCH_SIZE, device: str = "auto", progress: bool = False) -> dict:
-    "Fused probabilities, embedding and gate, plus each view's probabilities, for graph nodes `node_idx` (rows of `tokens`); `progress` shows a bar over cells."
+                   batch_size: int = PREDICT_BATCH_SIZE, device: str = "auto", progress: bool = False,
+                   reference: list[torch.Tensor] | None = None) -> dict:
+    """Fused probabilities, embedding and gate, plus each view's probabilities, for graph nodes `node_idx` (rows of
+    `tokens`); `reference`: the cell view's projections of the training graph the nodes were attached to, so only
+    they are computed (`CellView.embed_new`); `progress` shows a bar over cells."""
     dev = resolve_device(device)
     module.to(dev).eval()
     # one pass serves every batch; on a large graph it covers only the cells the new cells' embeddings read
-    cell_emb = _cell_embeddings(module, graph.to(dev), torch.as_tensor(node_idx, device=dev))
+    cell_emb = _cell_embeddings(module, graph.to(dev), torch.as_tensor(node_idx, device=dev), reference=reference)
     out = {k: [] for k in ("probs", "embedding", "gate", "gene_probs", "cell_probs")}
     order = predict_order(module.gene_view, tokens)
     with progress_bar(len(node_idx), "predict: gene view + fusion", progress) as bar:

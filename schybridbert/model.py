@@ -158,6 +158,7 @@ class SCHybridBERT:
         "Train every stage on the labelled cells of `adata` (raw counts)."
         cfg, seed, dev = self.config, self.seed, self.device
         resolve_device(dev)  # fail before any work if cuda is asked for but absent
+        self.reference_index_ = self.gat_reference_ = None  # a refit keeps nothing computed from the previous training cells
         rank, world = dist_info()
         log = StageLog("fit", self.progress and rank == 0)
         self.timings_, started = log.timings, time.perf_counter()
@@ -268,6 +269,15 @@ def reference_index(self: SCHybridBERT) -> ReferenceIndex | None:
     return self.reference_index_
 
 @patch
+def gat_reference(self: SCHybridBERT) -> list[torch.Tensor]:
+    """The hybrid's cell view's projections of the training graph (`CellView.reference_projections`), on the model's
+    device, computed at the first prediction and kept: new cells read them instead of a pass over the whole graph."""
+    if getattr(self, "gat_reference_", None) is None:
+        cell_view = self.module_.cell_view.to(resolve_device(self.device)).eval()
+        self.gat_reference_ = cell_view.reference_projections(self.graph_.x, self.graph_.in_edges)
+    return self.gat_reference_
+
+@patch
 def attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.ndarray]:
     """The training cell graph plus the cells of `logged` (log-normalised, model genes) as new nodes, each with
     incoming edges from its Exp-Mah neighbours among the training cells; returns (graph, new node ids)."""
@@ -296,7 +306,7 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
     with log.stage("VAE + attach to the training graph"):
         graph, new_nodes = model.attach_cells(logged)
     with log.stage("GAT + gene view + fusion"):
-        out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev, progress=log.enabled)
+        out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev, progress=log.enabled, reference=model.gat_reference())
     if _views_shared(model):  # the hybrid pass already ran the views alone
         out["gene_view_probs"], out["cell_view_probs"] = out["gene_probs"], out["cell_probs"]
     else:
