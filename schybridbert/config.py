@@ -15,8 +15,8 @@ __all__ = ['PRESETS', 'PreprocessSettings', 'GeneEmbeddingSettings', 'GeneViewMo
 # %% ../nbs/00d_config.ipynb #5ae3332b
 @dataclass(frozen=True)
 class PreprocessSettings:
-    "`Preprocessor`: genes in >= `min_cell_frac` of the training cells, the `n_top_genes` most variable (None: all), `bin_num` expression bins."
-    min_cell_frac: float = 0.01; n_top_genes: int | None = 1000; bin_num: int = 5
+    "`Preprocessor`: genes in >= `min_cell_frac` of the training cells, the `n_top_genes` most variable (None: all), `bin_num` expression bins `bin_width` wide."
+    min_cell_frac: float = 0.01; n_top_genes: int | None = 1000; bin_num: int = 5; bin_width: float = 1.
 
 @dataclass(frozen=True)
 class GeneEmbeddingSettings:

@@ -157,9 +157,9 @@ def _autocast(device: torch.device, bf16: bool):
 # %% ../nbs/02_gene_view.ipynb #b2b471ef
 def expressed_counts(tokens) -> np.ndarray:
     "Number of non-zero tokens of each cell (the length of its `sequence=\"expressed\"` sequence)."
-    if isinstance(tokens, BinnedTokens):  # a stored value binned to a non-zero token is one of at least 1
+    if isinstance(tokens, BinnedTokens):  # a stored value binned to a non-zero token is one of at least one bin width
         X = tokens.X
-        return np.bincount(np.repeat(np.arange(X.shape[0]), np.diff(X.indptr)), weights=X.data >= 1, minlength=X.shape[0]).astype(np.int64)
+        return np.bincount(np.repeat(np.arange(X.shape[0]), np.diff(X.indptr)), weights=X.data >= tokens.bin_width, minlength=X.shape[0]).astype(np.int64)
     return (np.asarray(tokens) > 0).sum(1)
 
 def length_bucketed(order: np.ndarray, lengths: np.ndarray, batch_size: int, rng: np.random.Generator, chunk_batches: int = 16) -> np.ndarray:

@@ -354,7 +354,7 @@ def save(self: SCHybridBERT, path: str | os.PathLike, overwrite: bool = False) -
     pp = self.preprocessor_
     meta = dict(format=CHECKPOINT_FORMAT, version=package_version(), config=self.config.to_dict(), config_name=self.config_name,
                 seed=self.seed, classes=list(map(str, self.classes_)), genes=list(map(str, pp.genes_)), label_key=self.label_key_,
-                preprocessor=dict(min_cell_frac=pp.min_cell_frac, n_top_genes=pp.n_top_genes, bin_num=pp.bin_num,
+                preprocessor=dict(min_cell_frac=pp.min_cell_frac, n_top_genes=pp.n_top_genes, bin_num=pp.bin_num, bin_width=pp.bin_width,
                                   target_sum=pp.target_sum, min_gene_overlap=pp.min_gene_overlap),
                 graph_scale=float(self.graph_scale_), module_args=_module_args(self))
     state = dict(meta=json.dumps(meta), module=self.module_.state_dict(), vae=self.vae_.state_dict(), graph_x=self.graph_.x,

@@ -26,10 +26,10 @@ def normalize_log(X, target_sum: float = 1e4) -> sp.csr_matrix:
     return sp.csr_matrix(a.X, dtype=np.float32)
 
 # %% ../nbs/00a_preprocess.ipynb #73db00dd
-def bin_expression(X_log, bin_num: int = 5) -> np.ndarray:
-    "Tokens `min(floor(x), bin_num)` of log-normalised values, as a dense int64 array (cells x genes)."
+def bin_expression(X_log, bin_num: int = 5, bin_width: float = 1.) -> np.ndarray:
+    "Tokens `min(floor(x / bin_width), bin_num)` of log-normalised values, as a dense int64 array (cells x genes)."
     X = X_log.toarray() if sp.issparse(X_log) else np.asarray(X_log)
-    return np.minimum(np.floor(X), bin_num).astype(np.int64)
+    return np.minimum(np.floor(X / bin_width), bin_num).astype(np.int64)
 
 def n_tokens(bin_num: int = 5) -> int:
     "Embedding vocabulary size: tokens 0..bin_num and the mask id bin_num + 1."
@@ -37,25 +37,29 @@ def n_tokens(bin_num: int = 5) -> int:
 
 # %% ../nbs/00a_preprocess.ipynb #13ace7b9
 class BinnedTokens:
-    "Tokens `min(floor(x), bin_num)` of a log-normalised CSR matrix, binned per access: a lazy `bin_expression`."
+    "Tokens `min(floor(x / bin_width), bin_num)` of a log-normalised CSR matrix, binned per access: a lazy `bin_expression`."
     ndim, dtype = 2, np.dtype(np.int64)
 
-    def __init__(self, X_log, bin_num: int = 5):
+    def __init__(self, X_log, bin_num: int = 5, bin_width: float = 1.):
         X = X_log if sp.isspmatrix_csr(X_log) else sp.csr_matrix(X_log, dtype=np.float32)
         if not X.has_canonical_format: X = X.copy(); X.sum_duplicates()  # duplicate entries would be summed by toarray
-        self.X, self.bin_num = X, bin_num
+        self.X, self.bin_num, self.bin_width = X, bin_num, bin_width
 
     @property
     def shape(self) -> tuple[int, int]: return self.X.shape
     def __len__(self) -> int: return self.X.shape[0]
-    def __repr__(self) -> str: return f"BinnedTokens({self.shape[0]} cells x {self.shape[1]} genes, bin_num={self.bin_num}, lazy)"
+    def __repr__(self) -> str: return f"BinnedTokens({self.shape[0]} cells x {self.shape[1]} genes, bin_num={self.bin_num}, bin_width={self.bin_width}, lazy)"
 
     def _bin(self, sub: sp.csr_matrix) -> np.ndarray:
         "Dense int64 tokens of the CSR rows `sub`: zeros, then the binned stored values scattered in."
         out = np.zeros(sub.shape, dtype=np.int64)
         rows = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
-        out[rows, sub.indices] = np.minimum(np.floor(sub.data), self.bin_num)
+        out[rows, sub.indices] = self._binned(sub.data)
         return out
+
+    def _binned(self, values: np.ndarray) -> np.ndarray:
+        "Tokens of stored values."
+        return np.minimum(np.floor(values / self.bin_width), self.bin_num).astype(np.int64)
 
     def _row_index(self, key):
         "Row numbers (an int or an int array) that `key` selects, by NumPy's rules and with NumPy's errors."
@@ -77,11 +81,11 @@ class BinnedTokens:
 
     def rows(self, idx) -> "BinnedTokens":
         "A lazy `BinnedTokens` over the cells `idx` (no binning happens)."
-        return BinnedTokens(self.X[np.atleast_1d(self._row_index(idx))], self.bin_num)
+        return BinnedTokens(self.X[np.atleast_1d(self._row_index(idx))], self.bin_num, self.bin_width)
 
     def _extreme(self, fn) -> int:
         "`fn` (min or max) of the tokens, from the stored values plus one implicit zero if any entry is not stored."
-        vals = [] if self.X.nnz == 0 else [int(min(np.floor(fn(self.X.data)), self.bin_num))]
+        vals = [] if self.X.nnz == 0 else [int(self._binned(fn(self.X.data)))]
         if self.X.nnz < self.shape[0] * self.shape[1]: vals.append(0)
         return int(fn(vals)) if vals else 0
 
@@ -100,8 +104,9 @@ def take_rows(tokens, idx):
 class Preprocessor:
     "Training-cell gene filter (+ optional HVGs), normalise/log1p and binning, remembered for new data."
     def __init__(self, min_cell_frac: float = 0.01, n_top_genes: int | None = None, bin_num: int = 5,
-                 target_sum: float = 1e4, min_gene_overlap: float = 0.5):
-        self.min_cell_frac, self.n_top_genes, self.bin_num = min_cell_frac, n_top_genes, bin_num
+                 target_sum: float = 1e4, min_gene_overlap: float = 0.5, bin_width: float = 1.):
+        if not bin_width > 0: raise SchybridbertInputError(f"bin_width must be positive, got {bin_width}")
+        self.min_cell_frac, self.n_top_genes, self.bin_num, self.bin_width = min_cell_frac, n_top_genes, bin_num, bin_width
         self.target_sum, self.min_gene_overlap = target_sum, min_gene_overlap
 
     @property
@@ -143,4 +148,4 @@ class Preprocessor:
 
     def tokens(self, adata_t: ad.AnnData, lazy: bool = False) -> np.ndarray | BinnedTokens:
         "Binned tokens of transformed cells (cells x model genes, int64); `lazy` bins per access (`BinnedTokens`)."
-        return BinnedTokens(adata_t.X, self.bin_num) if lazy else bin_expression(adata_t.X, self.bin_num)
+        return BinnedTokens(adata_t.X, self.bin_num, self.bin_width) if lazy else bin_expression(adata_t.X, self.bin_num, self.bin_width)
