@@ -10,8 +10,8 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 from .evaluation import macro_f1, stratified_kfold
-from .utils import seed_everything, resolve_device, train_epochs, progress_bar
-from .gene_view import class_weights, predict_gene_view, predict_order, PREDICT_BATCH_SIZE
+from .utils import seed_everything, resolve_device, train_epochs, progress_bar, map_threads
+from .gene_view import class_weights, predict_gene_view, predict_order, PREDICT_BATCH_SIZE, _batch_threads
 from .preprocess import take_rows
 from .cell_graph import CellGraph, InEdges
 from .cell_view import FULL_BATCH_MAX_CELLS
@@ -122,17 +122,18 @@ def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, n
     module.to(dev).eval()
     # one pass serves every batch; on a large graph it covers only the cells the new cells' embeddings read
     cell_emb = _cell_embeddings(module, graph.to(dev), torch.as_tensor(node_idx, device=dev), reference=reference)
-    out = {k: [] for k in ("probs", "embedding", "gate", "gene_probs", "cell_probs")}
     order = predict_order(module.gene_view, tokens)
     with progress_bar(len(node_idx), "predict: gene view + fusion", progress) as bar:
-        for rows in np.split(order, range(batch_size, len(order), batch_size)):
-            r = module(torch.from_numpy(np.ascontiguousarray(tokens[rows])).long().to(dev), cell_emb[torch.as_tensor(rows, device=dev)])
-            for k, src in (("probs", r["logits"]), ("gene_probs", r["gene_logits"]), ("cell_probs", r["cell_logits"])):
-                out[k].append(src.float().softmax(1).cpu())
-            out["embedding"].append(r["embedding"].cpu()); out["gate"].append(r["gate"].cpu())
+        def run(rows) -> dict:  # batches run side by side on a CPU's threads (`map_threads`)
+            with torch.inference_mode():
+                r = module(torch.from_numpy(np.ascontiguousarray(tokens[rows])).long().to(dev), cell_emb[torch.as_tensor(rows, device=dev)])
+                out = {k: r[src].float().softmax(1).cpu() for k, src in (("probs", "logits"), ("gene_probs", "gene_logits"), ("cell_probs", "cell_logits"))}
+                out |= dict(embedding=r["embedding"].cpu(), gate=r["gate"].cpu())
             bar.update(len(rows))
+            return out
+        batches = map_threads(run, np.split(order, range(batch_size, len(order), batch_size)), _batch_threads(dev))
     back = np.argsort(order)
-    return {k: torch.cat(v).numpy()[back] for k, v in out.items()}
+    return {k: torch.cat([b[k] for b in batches]).numpy()[back] for k in batches[0]}
 
 # %% ../nbs/05_fusion.ipynb #3f6399d1
 @torch.no_grad()

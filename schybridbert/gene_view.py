@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_gene_view.ipynb #54e5e7bd
 from __future__ import annotations
-import contextlib, time
+import contextlib, threading, time
 import numpy as np
 import torch
 import torch.distributed as dist
@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 from performer_pytorch import Performer, FastAttention
 from .evaluation import macro_f1
-from .utils import seed_everything, resolve_device, train_epochs, progress_bar, dist_info, broadcast_state, _rank_device, _sum_over_ranks
+from .utils import seed_everything, resolve_device, train_epochs, progress_bar, dist_info, broadcast_state, _rank_device, _sum_over_ranks, map_threads
 from .preprocess import take_rows, BinnedTokens
 
 # %% auto #0
@@ -36,6 +36,8 @@ def _mlp(sizes: list[int], dropout: float) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 # %% ../nbs/02_gene_view.ipynb #78a460d8
+_key_masks = threading.local()  # the key mask of the forward pass this thread is running (`keys_masked`)
+
 class KeyMaskedFastAttention(FastAttention):
     r"""performer-pytorch's FAVOR+ attention (softmax kernel), with padded keys (`key_mask` False) out of numerator and
     denominator. With $m$ random features $\omega$ and $\tilde x = x\,d^{-1/4}$, the positive features are
@@ -43,7 +45,6 @@ class KeyMaskedFastAttention(FastAttention):
     logit, over features for a query, over features and real keys for the keys), and
     $\mathrm{out}_i = \phi(q_i)^\top C / \phi(q_i)^\top \sum_j \phi(k_j)$ with $C = \sum_j \phi(k_j) v_j^\top$: the
     library's arithmetic, as plain matrix products (it copies the projection once per batch and head)."""
-    key_mask: torch.Tensor | None = None  # (batch, n) bool, set by `keys_masked` for one forward pass
 
     def _features(self, x: torch.Tensor, stabilise_over, keep: torch.Tensor | None = None) -> torch.Tensor:
         x = x * x.shape[-1] ** -0.25
@@ -54,18 +55,17 @@ class KeyMaskedFastAttention(FastAttention):
         return phi if keep is None else phi * keep
 
     def forward(self, q, k, v):
-        keep = None if self.key_mask is None else self.key_mask[:, None, :, None]
+        key_mask = getattr(_key_masks, "mask", None)
+        keep = None if key_mask is None else key_mask[:, None, :, None]
         q, k = self._features(q, -1), self._features(k, (-1, -2), keep)
         return (q @ (k.transpose(-1, -2) @ v)) / (q @ k.sum(-2).unsqueeze(-1))
 
 @contextlib.contextmanager
-def keys_masked(module: nn.Module, key_mask: torch.Tensor | None):
-    "Within the block, every `KeyMaskedFastAttention` in `module` masks its keys with `key_mask` (None: no mask)."
-    layers = [m for m in module.modules() if isinstance(m, KeyMaskedFastAttention)]
-    for m in layers: m.key_mask = key_mask
+def keys_masked(key_mask: torch.Tensor | None):
+    "Within the block, every `KeyMaskedFastAttention` this thread runs masks its keys with `key_mask` (`(batch, n)` bool; None: no mask)."
+    before, _key_masks.mask = getattr(_key_masks, "mask", None), key_mask
     try: yield
-    finally:
-        for m in layers: m.key_mask = None
+    finally: _key_masks.mask = before
 
 
 # %% ../nbs/02_gene_view.ipynb #077c1935
@@ -114,7 +114,7 @@ class GeneView(nn.Module):
         "Contextual vectors `(batch, length, dim)` of each cell's sequence for int tokens `(batch, n_genes)`, its gene ids and real positions."
         genes, real = self._sequence(tokens)
         identity = self.gene2vec(genes) + self.node2vec(genes)
-        with keys_masked(self.encoder, real):
+        with keys_masked(real):
             h = self.encoder(self.token_emb(tokens.gather(1, genes)) + identity, mask=real)
         return self.norm(h), genes, real
 
@@ -181,19 +181,26 @@ PREDICT_BATCH_SIZE = 32  # cells per inference batch: faster than 16 or 64 on th
 
 def predict_gene_view(module: GeneView, tokens: np.ndarray, batch_size: int = PREDICT_BATCH_SIZE, device: str = "auto",
                       bf16: bool = False, progress: bool = False, desc: str = "gene view: predict") -> tuple[np.ndarray, np.ndarray]:
-    "Class probabilities `(n_cells, n_classes)` and cell embeddings `(n_cells, emb_dim)`, computed in batches."
+    """Class probabilities `(n_cells, n_classes)` and cell embeddings `(n_cells, emb_dim)`, computed in batches; on a CPU
+    the batches run side by side on torch's threads (`map_threads`)."""
     _check_tokens(module, tokens, None, "tokens")
     dev = resolve_device(device)
     module.to(dev).eval()
     order = predict_order(module, tokens)
-    probs, embs = [], []
-    with torch.inference_mode(), _autocast(dev, bf16), progress_bar(len(tokens), desc, progress) as bar:
-        for rows in np.split(order, range(batch_size, len(order), batch_size)):
-            emb = module.embed(_batch(tokens, rows, dev))
-            probs.append(module.classify(emb).float().softmax(-1).cpu()); embs.append(emb.float().cpu())
-            bar.update(len(emb))
+    with progress_bar(len(tokens), desc, progress) as bar:
+        def run(rows):
+            with torch.inference_mode(), _autocast(dev, bf16):
+                emb = module.embed(_batch(tokens, rows, dev))
+                out = module.classify(emb).float().softmax(-1).cpu(), emb.float().cpu()
+            bar.update(len(rows))
+            return out
+        probs, embs = zip(*map_threads(run, np.split(order, range(batch_size, len(order), batch_size)), _batch_threads(dev)))
     back = np.argsort(order)
     return torch.cat(probs).numpy()[back], torch.cat(embs).numpy()[back]
+
+def _batch_threads(dev: torch.device) -> int:
+    "Threads to run inference batches on: torch's thread count on a CPU, one on a GPU."
+    return torch.get_num_threads() if dev.type == "cpu" else 1
 
 
 # %% ../nbs/02_gene_view.ipynb #96df6bd6

@@ -13,8 +13,9 @@ from tqdm import tqdm  # not tqdm.auto: its notebook widget warns where ipywidge
 
 # %% auto #0
 __all__ = ['SchybridbertInputError', 'package_version', 'package_dir', 'seed_everything', 'resolve_device', 'keep_torch_threads',
-           'physical_cores', 'configure_threads', 'apply_umask', 'checkpoint_file', 'atomic_path', 'progress_bar',
-           'format_duration', 'StageLog', 'EarlyStopping', 'train_epochs', 'dist_info', 'broadcast_state']
+           'map_threads', 'physical_cores', 'configure_threads', 'apply_umask', 'checkpoint_file', 'atomic_path',
+           'progress_bar', 'format_duration', 'StageLog', 'EarlyStopping', 'train_epochs', 'dist_info',
+           'broadcast_state']
 
 # %% ../nbs/00c_utils.ipynb #b2e1d4c3
 class SchybridbertInputError(ValueError):
@@ -59,6 +60,17 @@ def keep_torch_threads():
     try: yield
     finally:
         if torch.get_num_threads() != n: torch.set_num_threads(n)
+
+# %% ../nbs/00c_utils.ipynb #a9803a13
+def map_threads(fn, items, n_threads: int) -> list:
+    """`[fn(item) for item in items]`, computed by `n_threads` threads that each run torch on one thread (torch's thread
+    count is restored after); in order."""
+    import torch
+    from concurrent.futures import ThreadPoolExecutor
+    if n_threads <= 1 or len(items) <= 1: return [fn(item) for item in items]
+    with keep_torch_threads():
+        torch.set_num_threads(1)
+        with ThreadPoolExecutor(n_threads, initializer=torch.set_num_threads, initargs=(1,)) as pool: return list(pool.map(fn, items))
 
 # %% ../nbs/00c_utils.ipynb #e5d4c7b6
 def _cgroup_cpu_limit() -> float | None:
