@@ -126,6 +126,7 @@ def embed_layerwise(self: CellView, x: torch.Tensor, edges: InEdges, nodes: np.n
 @patch
 def reference_projections(self: CellView, x: torch.Tensor, edges: InEdges) -> list[torch.Tensor]:
     "Every layer's projected input (`conv.lin`) of every node of a fixed reference graph, eval mode: what cells attached to it read."
+    if self.training: raise ValueError("reference_projections needs the module in eval mode (call .eval()): dropout would enter the reference")
     projections = []
     self.embed_layerwise(x, edges, projections=projections)
     return projections
