@@ -35,7 +35,7 @@ class CellView(nn.Module):
     incoming similarities). Hidden layers concatenate their heads ($\Vert$) and apply ELU; the last layer averages
     them, $h_i' = \frac1K \sum_k \sum_j \alpha^k_{ij} W_k h_j$, into `emb_dim` numbers, and `residual` adds a
     linear map of the input, $e_i = h_i^{(L)} + W_{skip} x_i$. With `layer_residual` every layer also adds a linear
-    map of the cell's own input, $h_i' \mathrel{+}= R_\ell h_i$. Dropout acts on every layer's input and on $\alpha$.
+    map of the cell's own input, $h_i' \mathrel{+}= R_{\ell} h_i$. Dropout acts on every layer's input and on $\alpha$.
     `embed` returns $e_i$; `classify` is one linear layer on it."""
     def __init__(self, in_dim: int, n_classes: int, hidden: int = 32, heads: int = 4, emb_dim: int = 64,
                  n_layers: int = 2, dropout: float = 0.3, residual: bool = True, use_edge_weight: bool = True,
