@@ -54,12 +54,8 @@ class BinnedTokens:
         "Dense int64 tokens of the CSR rows `sub`: zeros, then the binned stored values scattered in."
         out = np.zeros(sub.shape, dtype=np.int64)
         rows = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
-        out[rows, sub.indices] = self._binned(sub.data)
+        out[rows, sub.indices] = bin_expression(sub.data, self.bin_num, self.bin_width)
         return out
-
-    def _binned(self, values: np.ndarray) -> np.ndarray:
-        "Tokens of stored values."
-        return np.minimum(np.floor(values / self.bin_width), self.bin_num).astype(np.int64)
 
     def _row_index(self, key):
         "Row numbers (an int or an int array) that `key` selects, by NumPy's rules and with NumPy's errors."
@@ -85,7 +81,7 @@ class BinnedTokens:
 
     def _extreme(self, fn) -> int:
         "`fn` (min or max) of the tokens, from the stored values plus one implicit zero if any entry is not stored."
-        vals = [] if self.X.nnz == 0 else [int(self._binned(fn(self.X.data)))]
+        vals = [] if self.X.nnz == 0 else [int(bin_expression(fn(self.X.data), self.bin_num, self.bin_width))]
         if self.X.nnz < self.shape[0] * self.shape[1]: vals.append(0)
         return int(fn(vals)) if vals else 0
 
