@@ -354,9 +354,3 @@ class CellGraph:
         moved = CellGraph(self.x.to(device), self.edge_index.to(device), None if self.edge_weight is None else self.edge_weight.to(device))
         if "in_edges" in self.__dict__: moved.in_edges = self.in_edges  # the same edges: no regrouping
         return moved
-
-    def with_new_cells(self, x_new: np.ndarray, attach: sp.spmatrix) -> tuple[CellGraph, np.ndarray]:
-        "This graph plus new nodes with features `x_new`, each with incoming edges from its neighbours in `attach` (n_new x n_nodes); returns (graph, new node ids)."
-        edge_index, edge_weight = add_new_cells(self.edge_index, self.edge_weight, attach)
-        graph = CellGraph(torch.cat([self.x, torch.as_tensor(x_new, dtype=torch.float32)]), edge_index, edge_weight)
-        return graph, np.arange(self.n_nodes, graph.n_nodes)

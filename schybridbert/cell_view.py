@@ -5,6 +5,7 @@
 # %% ../nbs/04_cell_view.ipynb #2babf2cb
 from __future__ import annotations
 import numpy as np
+import scipy.sparse as sp
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -133,26 +134,30 @@ def reference_projections(self: CellView, x: torch.Tensor, edges: InEdges) -> li
 
 @patch
 @torch.no_grad()
-def embed_new(self: CellView, x_new: torch.Tensor, edges: InEdges, reference: list[torch.Tensor], chunk_size: int = 8192) -> torch.Tensor:
-    """Exact eval-mode embeddings of the nodes after a reference graph's (ids `n_ref..` in `edges`, features `x_new`),
-    whose in-edges all come from reference nodes: their rows of every layer are read from `reference`
-    (`reference_projections`), so only the new nodes are computed."""
+def embed_new(self: CellView, x_new: torch.Tensor, attach: sp.spmatrix, reference: list[torch.Tensor], chunk_size: int = 8192) -> torch.Tensor:
+    """Exact eval-mode embeddings of new cells with features `x_new`, attached to a reference graph by `attach`
+    (n_new x n_ref: row i holds the weights of the edges from reference cells into new cell i, as `expmah_attach`
+    gives them); the reference cells' rows of every layer are read from `reference` (`reference_projections`), so
+    only the new cells are computed."""
     n_ref, dev = len(reference[0]), self.head.weight.device
-    new = np.arange(n_ref, n_ref + len(x_new))
+    attach = sp.csr_matrix(attach)
+    if attach.shape != (len(x_new), n_ref): raise ValueError(f"attach must be n_new x n_ref ({len(x_new)} x {n_ref}), got {attach.shape[0]} x {attach.shape[1]}.")
     out = torch.empty(len(x_new), self.emb_dim, device=dev)
-    for part in np.array_split(new, max(1, -(-len(new) // chunk_size))):
-        src, edge_index, weight = edges.block(part)
-        if (edge_index[0] < len(part)).any() or (src[len(part):] >= n_ref).any(): raise ValueError("embed_new needs every in-edge of a new node to come from a reference node.")
-        from_ref, edge_index = torch.from_numpy(src[len(part):]).to(dev), edge_index.to(dev)
-        attr = self.edge_attr(None if weight is None else weight.to(dev))
-        x_part = x_new[torch.from_numpy(part - n_ref)].to(dev); h = x_part
+    for rows in np.array_split(np.arange(len(x_new)), max(1, -(-len(x_new) // chunk_size))):
+        block = attach[rows[0]:rows[-1] + 1] if len(rows) else attach[:0]
+        from_ref, src_row = np.unique(block.indices, return_inverse=True)  # sources numbered after the chunk's own cells
+        owner = np.repeat(np.arange(len(rows)), np.diff(block.indptr))
+        edge_index = torch.from_numpy(np.stack([len(rows) + src_row, owner]).astype(np.int64)).to(dev)
+        attr = self.edge_attr(torch.from_numpy(block.data.astype(np.float32)).to(dev))
+        from_ref, x_part = torch.from_numpy(from_ref.astype(np.int64)).to(dev), x_new[torch.from_numpy(rows)].to(dev)
+        h = x_part
         for layer, conv in enumerate(self.convs):
             with _projected_inputs(conv) as (lin, res):
                 own = lin(h)
-                o = conv((torch.cat([own, reference[layer][from_ref]]), own), edge_index, attr, size=(len(src), len(part)))
+                o = conv((torch.cat([own, reference[layer][from_ref]]), own), edge_index, attr, size=(len(rows) + len(from_ref), len(rows)))
             if res is not None: o = o + res(h)
             h = F.elu(o) if layer < len(self.convs) - 1 else o
-        out[torch.from_numpy(part - n_ref).to(dev)] = h + self.skip(x_part) if self.skip is not None else h
+        out[torch.from_numpy(rows).to(dev)] = h + self.skip(x_part) if self.skip is not None else h
     return out
 
 # %% ../nbs/04_cell_view.ipynb #81d2ef03

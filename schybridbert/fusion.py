@@ -13,12 +13,12 @@ from .evaluation import macro_f1, stratified_kfold
 from .utils import seed_everything, resolve_device, train_epochs, progress_bar, map_threads
 from .gene_view import class_weights, predict_gene_view, predict_order, PREDICT_BATCH_SIZE, _batch_threads
 from .preprocess import take_rows
-from .cell_graph import CellGraph, InEdges
+from .cell_graph import CellGraph
 from .cell_view import FULL_BATCH_MAX_CELLS
 
 # %% auto #0
-__all__ = ['N_GATE_FEATURES', 'gate_features', 'AdaptiveFusion', 'HybridModule', 'predict_hybrid', 'view_log_probs', 'cross_fit',
-           'stack_fusion', 'fit_hybrid']
+__all__ = ['N_GATE_FEATURES', 'gate_features', 'AdaptiveFusion', 'HybridModule', 'cell_view_embeddings', 'predict_hybrid',
+           'view_log_probs', 'cross_fit', 'stack_fusion', 'fit_hybrid']
 
 # %% ../nbs/05_fusion.ipynb #95bb8fae
 N_GATE_FEATURES = 9
@@ -90,18 +90,11 @@ class HybridModule(nn.Module):
 
 # %% ../nbs/05_fusion.ipynb #163f0f8e
 def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor | None = None,
-                     full_graph_max_nodes: int = FULL_BATCH_MAX_CELLS, reference: list[torch.Tensor] | None = None) -> torch.Tensor:
+                     full_graph_max_nodes: int = FULL_BATCH_MAX_CELLS) -> torch.Tensor:
     """Cell-view embeddings of `nodes` (all nodes when None): on the whole graph when it has at most
     `full_graph_max_nodes` nodes, else over only the cells they depend on (exact either way): layer by layer in
-    eval mode, on the nodes' unsampled blocks while training. With `reference` (`CellView.reference_projections` of
-    the graph's first nodes, to which the others were attached), eval mode computes only the attached nodes."""
+    eval mode, on the nodes' unsampled blocks while training."""
     cv = module.cell_view
-    if reference is not None and not cv.training:
-        n_ref = len(reference[0])
-        if nodes is None or bool((nodes < n_ref).any()): raise ValueError("with a reference, ask only for the nodes attached to it")
-        new_edges = graph.edge_index[1] >= n_ref
-        edges = InEdges(graph.edge_index[:, new_edges], None if graph.edge_weight is None else graph.edge_weight[new_edges], graph.n_nodes)
-        return cv.embed_new(graph.x[n_ref:], edges, reference)[nodes - n_ref]
     if nodes is None or graph.n_nodes <= full_graph_max_nodes:
         emb = cv.embed(graph.x, graph.edge_index, graph.edge_weight)
         return emb if nodes is None else emb[nodes]
@@ -110,20 +103,24 @@ def _cell_embeddings(module: HybridModule, graph: CellGraph, nodes: torch.Tensor
     inputs, blocks = graph.in_edges.sample(ids, len(cv.convs))
     return cv.embed_blocks(graph.x[torch.from_numpy(inputs).to(graph.x.device)], blocks)
 
+@torch.no_grad()
+def cell_view_embeddings(module: HybridModule, graph: CellGraph, nodes: np.ndarray, device: str = "auto") -> torch.Tensor:
+    "Frozen (eval-mode) cell-view embeddings of graph nodes `nodes`, on `device`: what `predict_hybrid` reads for cells of the graph itself."
+    dev = resolve_device(device); module.to(dev).eval()
+    return _cell_embeddings(module, graph.to(dev), torch.as_tensor(np.asarray(nodes), device=dev))
+
 # %% ../nbs/05_fusion.ipynb #f4a9c9e8
 @torch.inference_mode()
-def predict_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, node_idx: np.ndarray,
-                   batch_size: int = PREDICT_BATCH_SIZE, device: str = "auto", progress: bool = False,
-                   reference: list[torch.Tensor] | None = None) -> dict:
-    """Fused probabilities, embedding and gate, plus each view's probabilities, for graph nodes `node_idx` (rows of
-    `tokens`); `reference`: the cell view's projections of the training graph the nodes were attached to, so only
-    they are computed (`CellView.embed_new`); `progress` shows a bar over cells."""
+def predict_hybrid(module: HybridModule, tokens: np.ndarray, cell_emb: torch.Tensor,
+                   batch_size: int = PREDICT_BATCH_SIZE, device: str = "auto", progress: bool = False) -> dict:
+    """Fused probabilities, embedding and gate, plus each view's probabilities, for the cells of `tokens`, whose
+    frozen cell-view embeddings are `cell_emb` (`cell_view_embeddings` for cells of the training graph,
+    `CellView.embed_new` for new cells); `progress` shows a bar over cells."""
+    if len(cell_emb) != len(tokens): raise ValueError(f"tokens ({len(tokens)}) and cell_emb ({len(cell_emb)}) must describe the same cells")
     dev = resolve_device(device)
-    module.to(dev).eval()
-    # one pass serves every batch; on a large graph it covers only the cells the new cells' embeddings read
-    cell_emb = _cell_embeddings(module, graph.to(dev), torch.as_tensor(node_idx, device=dev), reference=reference)
+    module.to(dev).eval(); cell_emb = cell_emb.to(dev)
     order = predict_order(module.gene_view, tokens)
-    with progress_bar(len(node_idx), "predict: gene view + fusion", progress) as bar:
+    with progress_bar(len(tokens), "predict: gene view + fusion", progress) as bar:
         def run(rows) -> dict:  # batches run side by side on a CPU's threads (`map_threads`)
             with torch.inference_mode():
                 r = module(torch.from_numpy(np.ascontiguousarray(tokens[rows])).long().to(dev), cell_emb[torch.as_tensor(rows, device=dev)])
@@ -141,7 +138,7 @@ def view_log_probs(module: HybridModule, tokens, graph: CellGraph, idx: np.ndarr
     "Frozen (eval-mode) class log-probabilities (gene view, cell view) of graph nodes `idx`: the fusion's inputs."
     dev = resolve_device(device); module.to(dev).eval()
     gene = predict_gene_view(module.gene_view, take_rows(tokens, idx), device=str(dev))[0]
-    cell = module.cell_view.classify(_cell_embeddings(module, graph.to(dev), torch.as_tensor(idx, device=dev))).log_softmax(1)
+    cell = module.cell_view.classify(cell_view_embeddings(module, graph, idx, device=str(dev))).log_softmax(1)
     return np.log(np.clip(gene, 1e-12, None)), cell.cpu().numpy()
 
 # %% ../nbs/05_fusion.ipynb #ef5c3d3a
@@ -269,7 +266,7 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
             total += loss.item() * len(b); bar.update(1)
         return total / len(train_idx)
     def val_macro_f1():
-        pred = predict_hybrid(module, take_rows(tokens, val_idx), graph, val_idx, device=str(dev))["probs"].argmax(1)
+        pred = predict_hybrid(module, take_rows(tokens, val_idx), cell_view_embeddings(module, g, val_idx), device=str(dev))["probs"].argmax(1)
         return macro_f1(y[val_idx], pred)
     with progress_bar(epochs * n_batches, "fusion: joint training", progress) as bar:
         hist = train_epochs(module, run_epoch, val_macro_f1 if has_val else None, epochs=epochs, patience=patience, bar=bar)

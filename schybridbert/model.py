@@ -8,6 +8,7 @@ import copy, json, os, time
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np, pandas as pd
+import scipy.sparse as sp
 import anndata as ad
 import torch
 from fastcore.basics import patch
@@ -158,7 +159,7 @@ class SCHybridBERT:
         "Train every stage on the labelled cells of `adata` (raw counts)."
         cfg, seed, dev = self.config, self.seed, self.device
         resolve_device(dev)  # fail before any work if cuda is asked for but absent
-        self.reference_index_ = self.gat_reference_ = None  # a refit keeps nothing computed from the previous training cells
+        self.reference_index_, self.gat_reference_ = None, {}  # a refit keeps nothing computed from the previous training cells
         rank, world = dist_info()
         log = StageLog("fit", self.progress and rank == 0)
         self.timings_, started = log.timings, time.perf_counter()
@@ -269,22 +270,26 @@ def reference_index(self: SCHybridBERT) -> ReferenceIndex | None:
     return self.reference_index_
 
 @patch
-def gat_reference(self: SCHybridBERT) -> list[torch.Tensor]:
-    """The hybrid's cell view's projections of the training graph (`CellView.reference_projections`), on the model's
-    device, computed at the first prediction and kept: new cells read them instead of a pass over the whole graph."""
-    if getattr(self, "gat_reference_", None) is None:
-        cell_view = self.module_.cell_view.to(resolve_device(self.device)).eval()
-        self.gat_reference_ = cell_view.reference_projections(self.graph_.x, self.graph_.in_edges)
-    return self.gat_reference_
+def gat_reference(self: SCHybridBERT, alone: bool = False) -> list[torch.Tensor]:
+    """The projections of the training graph (`CellView.reference_projections`) by the hybrid's cell view, or with
+    `alone` by the cell view kept alone (another module after joint training), on the model's device, computed at
+    the first prediction and kept: new cells read them instead of a pass over the whole graph."""
+    alone = alone and not _views_shared(self)  # after stacked fusion the cell view alone is the hybrid's own
+    kept = getattr(self, "gat_reference_", None) or {}
+    if alone not in kept:
+        cell_view = (self.cell_view_alone_ if alone else self.module_.cell_view).to(resolve_device(self.device)).eval()
+        kept[alone] = cell_view.reference_projections(self.graph_.x, self.graph_.in_edges)
+    self.gat_reference_ = kept
+    return kept[alone]
 
 @patch
-def attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[CellGraph, np.ndarray]:
-    """The training cell graph plus the cells of `logged` (log-normalised, model genes) as new nodes, each with
-    incoming edges from its Exp-Mah neighbours among the training cells; returns (graph, new node ids)."""
+def attach_cells(self: SCHybridBERT, logged: ad.AnnData) -> tuple[torch.Tensor, sp.csr_matrix]:
+    """The cell view's inputs for the cells of `logged` (log-normalised, model genes): their node features and their
+    incoming edges from their Exp-Mah neighbours among the training cells (n_new x n_train), which `CellView.embed_new` reads."""
     latent = vae_latent(self.vae_, logged.X, device=self.device)
     attach = expmah_attach(latent, self.latent_, scale=self.graph_scale_, seed=self.seed, index=self.reference_index(),
                            **asdict(self.config.cell_view.graph))
-    return self.graph_.with_new_cells(node_features(logged.X), attach)
+    return torch.from_numpy(node_features(logged.X)), attach
 
 def _stored_values(X) -> int:
     "Values a matrix stores: its non-zeros when sparse, every entry when dense."
@@ -304,18 +309,20 @@ def _predict_outputs(model: SCHybridBERT, adata: ad.AnnData) -> dict:
         tokens = model.preprocessor_.tokens(logged, lazy=True)
         s.note = f"{logged.n_obs:,} cells, {logged.uns['schybridbert_gene_overlap']:.0%} of the model genes present"
     with log.stage("VAE + attach to the training graph"):
-        graph, new_nodes = model.attach_cells(logged)
+        x_new, attach = model.attach_cells(logged)
     with log.stage("GAT + gene view + fusion"):
-        out = predict_hybrid(model.module_, tokens, graph, new_nodes, device=dev, progress=log.enabled, reference=model.gat_reference())
+        cell_emb = model.module_.cell_view.embed_new(x_new, attach, model.gat_reference())
+        out = predict_hybrid(model.module_, tokens, cell_emb, device=dev, progress=log.enabled)
     if _views_shared(model):  # the hybrid pass already ran the views alone
         out["gene_view_probs"], out["cell_view_probs"] = out["gene_probs"], out["cell_probs"]
     else:
         with log.stage("views alone"):
             out["gene_view_probs"] = predict_gene_view(model.gene_view_alone_, tokens, device=dev, progress=log.enabled)[0]
-            out["cell_view_probs"] = predict_cell_view(model.cell_view_alone_, graph.x, graph.edge_index, edge_weight=graph.edge_weight, device=dev, nodes=new_nodes, in_edges=graph.in_edges)[0]
+            cell_view = model.cell_view_alone_
+            out["cell_view_probs"] = cell_view.classify(cell_view.embed_new(x_new, attach, model.gat_reference(alone=True))).softmax(1).cpu().numpy()
     out["gene_overlap"] = logged.uns["schybridbert_gene_overlap"]
     seconds = time.perf_counter() - started
-    log.say(f"{len(new_nodes):,} cells in {format_duration(seconds)} ({len(new_nodes) / seconds:.0f} cells/s)")
+    log.say(f"{logged.n_obs:,} cells in {format_duration(seconds)} ({logged.n_obs / seconds:.0f} cells/s)")
     return out
 
 @patch
