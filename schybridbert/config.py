@@ -26,9 +26,9 @@ class GeneEmbeddingSettings:
 # %% ../nbs/00d_config.ipynb #330812e3
 @dataclass(frozen=True)
 class GeneViewModel:
-    "The `GeneView` module: Performer width, depth and heads, its classification head and which genes a cell's sequence holds."
+    "The `GeneView` module: Performer width, depth and heads, its classification head, which genes a cell's sequence holds and whether a linear map of the tokens joins the embedding (`skip`)."
     dim: int = 64; depth: int = 2; heads: int = 4; dim_head: int = 16; nb_features: int | None = None
-    head: str = "scbert"; head_dims: tuple = (256, 64); dropout: float = 0.1; sequence: str = "expressed"
+    head: str = "scbert"; head_dims: tuple = (256, 64); dropout: float = 0.1; sequence: str = "expressed"; skip: bool = False
 
 @dataclass(frozen=True)
 class GeneViewTrain:

@@ -75,12 +75,14 @@ class GeneView(nn.Module):
     vectors $h_g$ into the cell embedding: `scbert` maps each $h_g$ to a number $w^\top h_g + b$ and runs an MLP over
     the `n_genes` numbers; `pooled` runs the MLP on the mean of the $h_g$. The sequence holds every model gene
     (`sequence="all"`, scBERT) or only the genes with a non-zero token (`"expressed"`; the `scbert` head reads 0 for
-    the others). `classify` is one linear layer on the embedding."""
+    the others). With `skip`, a linear map of the cell's tokens $t$ (all model genes) is added to the embedding,
+    $e \leftarrow e + W_s t + b_s$, as the cell view's `residual` adds one of its input. `classify` is one linear
+    layer on the embedding."""
     def __init__(self, n_genes: int, n_classes: int, n_tokens: int,
                  dim: int = 64, depth: int = 2, heads: int = 4, dim_head: int = 16, nb_features: int | None = None,
                  gene2vec: np.ndarray | None = None, node2vec: np.ndarray | None = None,
                  trainable_gene_tables: bool = False, head: str = "scbert", head_dims: tuple[int, ...] = (256, 64),
-                 dropout: float = 0.1, sequence: str = "all"):
+                 dropout: float = 0.1, sequence: str = "all", skip: bool = False):
         super().__init__()
         if head not in ("scbert", "pooled"): raise ValueError(f"head must be 'scbert' or 'pooled', got {head!r}.")
         if sequence not in ("all", "expressed"): raise ValueError(f"sequence must be 'all' or 'expressed', got {sequence!r}.")
@@ -98,6 +100,7 @@ class GeneView(nn.Module):
         if head == "scbert": self.to_scalar = nn.Conv1d(dim, 1, kernel_size=1)
         self.mlp = _mlp([n_genes if head == "scbert" else dim, *head_dims], dropout)
         self.emb_dim = head_dims[-1]
+        self.skip = nn.Linear(n_genes, self.emb_dim) if skip else None
         self.out = nn.Linear(self.emb_dim, n_classes)
 
     def _sequence(self, tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -121,11 +124,12 @@ class GeneView(nn.Module):
     def embed(self, tokens: torch.Tensor) -> torch.Tensor:
         "Cell embeddings `(batch, emb_dim)`: the head's last hidden layer."
         h, genes, real = self.encode(tokens)
-        if self.head == "pooled":
-            return self.mlp(h.mean(1) if real is None else (h * real[..., None]).sum(1) / real.sum(1, keepdim=True))
-        per_gene = self.to_scalar(h.transpose(1, 2)).squeeze(1)
-        if real is not None: per_gene = torch.zeros(tokens.shape, dtype=per_gene.dtype, device=per_gene.device).scatter(1, genes, per_gene * real)
-        return self.mlp(per_gene)
+        if self.head == "pooled": emb = self.mlp(h.mean(1) if real is None else (h * real[..., None]).sum(1) / real.sum(1, keepdim=True))
+        else:
+            per_gene = self.to_scalar(h.transpose(1, 2)).squeeze(1)
+            if real is not None: per_gene = torch.zeros(tokens.shape, dtype=per_gene.dtype, device=per_gene.device).scatter(1, genes, per_gene * real)
+            emb = self.mlp(per_gene)
+        return emb if self.skip is None else emb + self.skip(tokens.to(emb.dtype))
 
     def classify(self, emb: torch.Tensor) -> torch.Tensor:
         "Class logits `(batch, n_classes)` from cell embeddings."

@@ -55,12 +55,13 @@ _COST = dict(  # reference seconds, calibrated as the prose above says
 
 def gene_view_flops(n_genes: int, model: GeneViewModel, n_classes: int = 20, seq_len: float | None = None) -> float:
     """Forward FLOPs of the gene view for one cell whose sequence holds `seq_len` genes (default: all `n_genes`):
-    projections, feed-forward, FAVOR+ features and head (matrix products)."""
+    projections, feed-forward, FAVOR+ features, head and `skip` (matrix products)."""
     dim, heads, dh = model.dim, model.heads, model.dim_head
     per_token_layer = 8 * dim * heads * dh + 16 * dim * dim + 8 * heads * _nb_features(model) * dh
     dims = [n_genes if model.head == "scbert" else dim, *model.head_dims, n_classes]
     seq_len = n_genes if seq_len is None else seq_len
-    return float(seq_len * model.depth * per_token_layer + 2 * seq_len * dim + 2 * sum(a * b for a, b in zip(dims[:-1], dims[1:])))
+    skip = 2 * n_genes * model.head_dims[-1] if model.skip else 0
+    return float(seq_len * model.depth * per_token_layer + 2 * seq_len * dim + 2 * sum(a * b for a, b in zip(dims[:-1], dims[1:])) + skip)
 
 # %% ../nbs/06_model.ipynb #f1fd77c7
 def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict | Config = "cpu-small", n_classes: int = 20,
