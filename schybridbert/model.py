@@ -47,7 +47,7 @@ _COST = dict(  # reference seconds, calibrated as the prose above says
     coexpression=5.6e-11,  # per cell x gene^2
     dense=2.6e-11,  # per FLOP of the VAE's forward + backward
     gat=1e-10,  # per first-layer FLOP of a full-batch GAT epoch (forward, backward and the validation forward)
-    gat_reach=2.,  # input cells a sampled GAT batch reads per seed cell and unit of fanout (two layers; 100k cells, results/scaling.csv)
+    gat_reach=2.,  # input cells a sampled GAT batch reads per seed cell and unit of fanout (two layers; 100k cells, results/scaling.csv at 7cc8003)
     epoch=1e-2,  # per VAE / GAT epoch: validation, early stopping's copy of the weights
     knn_exact=2.3e-8, knn_nndescent=6e-4,  # per cell pair (exact) / per cell (nndescent)
     head_step=5e-4, head_eval=2e-3,  # per step and per held-out scoring of the stacked fusion's gate

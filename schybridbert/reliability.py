@@ -37,7 +37,7 @@ def _gene_view_params(n_genes: int, model: GeneViewModel, n_tokens: int, n_class
     return n_tokens * dim + depth * layer + head, 2 * n_genes * dim
 
 # %% ../nbs/09_reliability.ipynb #cae54355
-_GAT_BYTES_PER_EDGE = 7.0e3  # measured: full-batch GAT training peak per edge (self loops included), results/scaling.csv
+_GAT_BYTES_PER_EDGE = 7.0e3  # measured: full-batch GAT training peak per edge (self loops included), results/scaling.csv at 7cc8003
 _NNDESCENT_BYTES_PER_CELL = 1.1e4  # measured: Exp-Mah graph by pynndescent at 100k cells
 _PREPROCESS_BYTES_PER_VALUE = 38 + 8  # measured: fit + transform per stored raw value (10k, 100k cells); counted: fit's own float32 CSR copy of the input
 _GENE_VIEW_BASE = 0.45 * 2**30  # measured: the gene view's training peak besides its activations (10k cells)
