@@ -78,8 +78,8 @@ class FusionModel:
 
 @dataclass(frozen=True)
 class FusionTrain:
-    "`fit_hybrid`: `stacked` (frozen views, the gate's head early-stopped by inner cross-validation) or `joint`."
-    mode: str = "stacked"; head_epochs: int = 200; head_lr: float = 3e-3; head_batch_size: int = 1024
+    "`fit_hybrid`: `stacked` (frozen views, the gate's head early-stopped by inner cross-validation, scored per fold or pooled: `cv_score`) or `joint`."
+    mode: str = "stacked"; head_epochs: int = 200; head_lr: float = 3e-3; head_batch_size: int = 1024; cv_score: str = "folds"
     epochs: int = 4; batch_size: int = 16; lr: float = 1e-3; view_lr_scale: float = 0.1; aux_weight: float = 0.5; patience: int = 2
 
 @dataclass(frozen=True)

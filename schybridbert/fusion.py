@@ -154,20 +154,22 @@ def cross_fit(fit_predict, y: np.ndarray, n_folds: int = 2, seed: int = 0) -> np
 
 # %% ../nbs/05_fusion.ipynb #3649d892
 def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_weight, epochs, batch_size, lr, weight_decay,
-                rng, eval_on=None, bar=None) -> list[float]:
+                rng, eval_on=None, bar=None) -> np.ndarray | None:
     """Train `fusion`'s gate for `epochs` on `inputs` = [gene log-probs, cell log-probs] and labels `y`; with
-    `eval_on=(inputs, y)`, return the macro-F1 there before training and after each epoch. `bar` counts the epochs.
-    The views are frozen, so their gate features are computed once, not per step."""
+    `eval_on` (the same for held-out cells), return its predicted classes there before training and after each epoch,
+    `(epochs + 1, n_held_out)`. `bar` counts the epochs. The views are frozen, so their gate features are computed
+    once, not per step."""
     opt = torch.optim.AdamW(fusion.parameters(), lr=lr, weight_decay=weight_decay)
     ce = nn.CrossEntropyLoss(weight=class_weight)
     target = torch.as_tensor(y, device=inputs[0].device)
     with_features = lambda xs: [*xs, gate_features(*(x.log_softmax(1) for x in xs))]
     inputs = with_features(inputs)
-    if eval_on is not None: eval_inputs = with_features(eval_on[0])
-    def val_macro_f1():
+    held_out = []
+    def predict_held_out():
+        if eval_on is None: return
         fusion.eval()
-        with torch.no_grad(): pred = fusion.mix(*eval_inputs)[0].argmax(1).cpu().numpy()
-        return macro_f1(eval_on[1], pred)
+        with torch.no_grad(): held_out.append(fusion.mix(*eval_inputs)[0].argmax(1).cpu().numpy())
+    if eval_on is not None: eval_inputs = with_features(eval_on)
     def run_epoch(epoch):
         fusion.train(); total = 0.
         for b in torch.from_numpy(rng.permutation(len(y))).split(batch_size):
@@ -175,18 +177,30 @@ def _train_head(fusion: AdaptiveFusion, inputs: list[torch.Tensor], y, class_wei
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             total += loss.item() * len(b)
         if bar is not None: bar.update(1)
+        predict_held_out()
         return total / len(y)
-    before = [float(val_macro_f1())] if eval_on is not None else []
-    hist = train_epochs(fusion, run_epoch, val_macro_f1 if eval_on is not None else None, epochs=epochs, patience=None)
-    return before + hist["val_score"]
+    predict_held_out()
+    train_epochs(fusion, run_epoch, epochs=epochs, patience=None)
+    return np.stack(held_out) if eval_on is not None else None
+
+def _held_out_scores(ys: np.ndarray, folds: list[np.ndarray], preds: list[np.ndarray], cv_score: str) -> np.ndarray:
+    """Macro-F1 of held-out predictions `preds` (one `(candidates, len(fold))` array per fold of `folds`): per fold then
+    averaged (`cv_score="folds"`), or once over every held-out cell together (`"pooled"`: a rare class's few cells
+    count once, not in a fold where they are all its examples)."""
+    if cv_score == "folds": return np.mean([[macro_f1(ys[b], p) for p in P] for b, P in zip(folds, preds)], 0)
+    pooled = np.empty((len(preds[0]), len(ys)), np.int64)
+    for b, P in zip(folds, preds): pooled[:, b] = P
+    return np.array([macro_f1(ys, p) for p in pooled])
 
 def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_probs: np.ndarray, y: np.ndarray, *,
                  epochs: int = 200, batch_size: int = 256, lr: float = 3e-3, weight_decay: float = 1e-2,
-                 class_weight: bool = True, n_splits: int = 5, device: str = "auto", seed: int = 0, progress: bool = False) -> dict:
+                 class_weight: bool = True, n_splits: int = 5, cv_score: str = "folds", device: str = "auto", seed: int = 0,
+                 progress: bool = False) -> dict:
     """Fit `fusion` on the views' log-probabilities of cells that those views were not trained on, with labels `y`.
     An inner `n_splits`-fold cross-validation over those cells scores the gate after 0 to `epochs` epochs and each view
-    alone (mean macro-F1); the best of the three candidates wins: the gate, refitted for its best epoch count, or a
-    route to one view. `progress` shows a bar over the epochs of the inner folds and of the refit."""
+    alone (macro-F1 as `cv_score` says: `_held_out_scores`); the best of the three candidates wins: the gate, refitted
+    for its best epoch count, or a route to one view. `progress` shows a bar over the epochs of the inner folds and of the refit."""
+    if cv_score not in ("folds", "pooled"): raise ValueError(f"cv_score must be 'folds' or 'pooled', got {cv_score!r}")
     dev = resolve_device(device); fusion.to(dev)
     fusion.route.fill_(-1)  # the gate decides while it is being scored
     inputs = [torch.as_tensor(np.asarray(a), dtype=torch.float32, device=dev) for a in (gene_log_probs, cell_log_probs)]
@@ -198,17 +212,18 @@ def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_pr
         return dict(cv_macro_f1=[], epochs=0, best_cv_macro_f1=float("nan"), route="gate", view_cv_macro_f1={}, stack_cells=len(ys))
     weight = class_weights(ys, n_classes).to(dev) if class_weight else None
     init = copy.deepcopy(fusion.state_dict())
-    curves, alone = [], []
+    folds, curves = [b for _, b in stratified_kfold(ys, n_splits, seed)], []
     with progress_bar(n_splits * epochs, "fusion: inner CV", progress) as bar:
         for k, (a, b) in enumerate(stratified_kfold(ys, n_splits, seed)):
             fusion.load_state_dict(init); seed_everything(seed + k)
             ta, tb = torch.as_tensor(a, device=dev), torch.as_tensor(b, device=dev)
             curves.append(_train_head(fusion, [x[ta] for x in inputs], ys[a], weight, epochs, batch_size, lr, weight_decay,
-                                      np.random.default_rng(seed + k), eval_on=([x[tb] for x in inputs], ys[b]), bar=bar))
-            alone.append([macro_f1(ys[b], lp[tb].argmax(1).cpu().numpy()) for lp in inputs])
-    cv = np.mean(curves, 0)  # cv[e]: mean held-out macro-F1 after e epochs; e = 0 is the untrained equal-weight ensemble
+                                      np.random.default_rng(seed + k), eval_on=[x[tb] for x in inputs], bar=bar))
+    cv = _held_out_scores(ys, folds, curves, cv_score)  # cv[e]: held-out macro-F1 after e epochs; e = 0 is the untrained equal-weight ensemble
+    views = np.stack([lp.argmax(1).cpu().numpy() for lp in inputs])
+    alone = _held_out_scores(ys, folds, [views[:, b] for b in folds], cv_score)
     best = int(cv.argmax())
-    scores = dict(gate=float(cv[best]), **dict(zip(AdaptiveFusion.VIEWS, np.mean(alone, 0).tolist())))
+    scores = dict(gate=float(cv[best]), **dict(zip(AdaptiveFusion.VIEWS, alone.tolist())))
     route = max(scores, key=scores.get)  # the gate comes first, so a tie keeps the fusion of both views
     fusion.load_state_dict(init); seed_everything(seed)
     if route == "gate":
@@ -224,10 +239,10 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
                train_idx: np.ndarray, val_idx: np.ndarray | None = None, *, mode: str = "stacked",
                stack_log_probs: tuple[np.ndarray, np.ndarray] | None = None, head_epochs: int = 200, head_lr: float = 3e-3, head_batch_size: int = 256,
                epochs: int = 5, batch_size: int = 16, lr: float = 1e-3, view_lr_scale: float = 0.1, weight_decay: float = 1e-2,
-               aux_weight: float = 0.5, class_weight: bool = True, patience: int = 2, device: str = "auto", seed: int = 0,
-               progress: bool = True) -> dict:
+               aux_weight: float = 0.5, class_weight: bool = True, patience: int = 2, cv_score: str = "folds", device: str = "auto",
+               seed: int = 0, progress: bool = True) -> dict:
     """Fit the fusion. `mode="stacked"`: views frozen, fusion fitted by `stack_fusion` (`head_epochs` at most, learning
-    rate `head_lr`, batches of `head_batch_size`) on `stack_log_probs`, the (gene, cell) log-probabilities of every cell from cross-fitted copies of
+    rate `head_lr`, batches of `head_batch_size`, its inner cross-validation scored as `cv_score` says) on `stack_log_probs`, the (gene, cell) log-probabilities of every cell from cross-fitted copies of
     the views (see `cross_fit`), when given, else on the frozen views' outputs for the validation cells.
     `mode="joint"`: views + fusion trained together on `train_idx` for `epochs`, early-stopped on the validation
     cells' fused macro-F1. `train_idx`/`val_idx` are rows of `tokens` = graph nodes."""
@@ -244,7 +259,7 @@ def fit_hybrid(module: HybridModule, tokens: np.ndarray, graph: CellGraph, y: np
         if len(gene_lp) != len(stack_y) or len(cell_lp) != len(stack_y):
             raise ValueError(f"stack_log_probs must have one row per cell ({len(stack_y)})")
         hist = stack_fusion(module.fusion, gene_lp, cell_lp, stack_y, epochs=head_epochs, batch_size=head_batch_size, lr=head_lr, weight_decay=weight_decay,
-                            class_weight=class_weight, device=device, seed=seed, progress=progress)
+                            class_weight=class_weight, cv_score=cv_score, device=device, seed=seed, progress=progress)
         module.eval()
         return dict(mode=mode, cross_fitted=stack_log_probs is not None, **hist)
     dev = resolve_device(device)
