@@ -174,8 +174,8 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
                   train_mask: torch.Tensor, val_mask: torch.Tensor | None, *, edge_weight: torch.Tensor | None = None,
                   epochs: int = 300, lr: float = 5e-3, weight_decay: float = 5e-4, patience: int = 30,
                   class_weight: bool = True, batch_size: int = 1024, fanout: int | None = 10, epoch_cells: int = 50_000,
-                  full_batch_max_cells: int = FULL_BATCH_MAX_CELLS, in_edges: InEdges | None = None, device: str = "auto",
-                  seed: int = 0, progress: bool = True, desc: str = "GAT") -> dict:
+                  full_batch_max_cells: int = FULL_BATCH_MAX_CELLS, in_edges: InEdges | None = None, min_epochs: int = 0,
+                  device: str = "auto", seed: int = 0, progress: bool = True, desc: str = "GAT") -> dict:
     """Train `module` on the labels of `train_mask` cells, early-stopped on `val_mask` macro-F1; returns the history.
     With `val_mask=None` every epoch runs and the last weights are kept (as `fit_gene_view` without validation cells).
     A graph of up to `full_batch_max_cells` cells trains full batch; a larger one in batches of `batch_size` training
@@ -183,7 +183,7 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
     there an epoch is the next `epoch_cells` training cells of a running shuffle (every cell once per pass), so the
     optimizer steps between validations, and an epoch's cost, do not grow with the graph; the edges grouped by
     destination come from `in_edges` when the caller keeps them (`CellGraph.in_edges`), else they are grouped here.
-    `progress` shows a bar named `desc` over epochs."""
+    Early stopping watches from epoch `min_epochs` on (`train_epochs`). `progress` shows a bar named `desc` over epochs."""
     x, y = torch.as_tensor(x, dtype=torch.float32), torch.as_tensor(y, dtype=torch.long)
     train_mask = torch.as_tensor(train_mask, dtype=torch.bool)
     val_mask = None if val_mask is None else torch.as_tensor(val_mask, dtype=torch.bool)
@@ -226,7 +226,8 @@ def fit_cell_view(module: CellView, x: torch.Tensor, edge_index: torch.Tensor, y
         with torch.no_grad(): pred = val_logits().argmax(1).cpu().numpy()
         return macro_f1(y_val, pred)
     with progress_bar(epochs, desc, progress) as bar:
-        hist = train_epochs(module, run_epoch, None if val_mask is None else val_macro_f1, epochs=epochs, patience=patience, bar=bar)
+        hist = train_epochs(module, run_epoch, None if val_mask is None else val_macro_f1, epochs=epochs, patience=patience, bar=bar,
+                            min_epochs=min_epochs)
     module.eval()
     return hist
 

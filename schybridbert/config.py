@@ -59,8 +59,8 @@ class CellViewModel:
 
 @dataclass(frozen=True)
 class CellViewTrain:
-    "`fit_cell_view`: Adam on the full graph up to `full_batch_max_cells` cells (none in `cpu-small`), on sampled mini-batches above; early stopping on validation macro-F1."
-    epochs: int = 300; lr: float = 5e-3; weight_decay: float = 5e-4; patience: int = 30; class_weight: bool = True
+    "`fit_cell_view`: Adam on the full graph up to `full_batch_max_cells` cells (none in `cpu-small`), on sampled mini-batches above; early stopping on validation macro-F1 from epoch `min_epochs` on."
+    epochs: int = 300; lr: float = 5e-3; weight_decay: float = 5e-4; patience: int = 30; class_weight: bool = True; min_epochs: int = 0
     batch_size: int = 1024; fanout: int | None = 10; epoch_cells: int = 50_000; full_batch_max_cells: int = 0
 
 @dataclass(frozen=True)

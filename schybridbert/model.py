@@ -87,7 +87,7 @@ def estimate_fit_seconds(n_cells: int, n_genes: int, config: str | dict | Config
         reach = lambda seeds: n if t.fanout is None else min(n, c["gat_reach"] * t.fanout * seeds)
         steps = np.ceil(min(t.epoch_cells, n_train) / t.batch_size)
         return (steps * reach(t.batch_size) + 0.5 * reach(n_val)) * gat_cell + c["epoch"]
-    gat_epochs = min(cv.train.epochs, c["early_stop_epochs"])
+    gat_epochs = min(cv.train.epochs, max(c["early_stop_epochs"], cv.train.min_epochs + cv.train.patience))
     vae_epochs = min(cv.vae.epochs, c["early_stop_epochs"])
     out = dict(
         preprocess=0.3 + 4e-5 * n,

@@ -209,20 +209,22 @@ class EarlyStopping:
         return model
 
 # %% ../nbs/00c_utils.ipynb #36506240
-def train_epochs(module: torch.nn.Module, run_epoch, score=None, *, epochs: int, patience: int | None, bar=None) -> dict:
+def train_epochs(module: torch.nn.Module, run_epoch, score=None, *, epochs: int, patience: int | None, bar=None,
+                 min_epochs: int = 0) -> dict:
     """Train `module` for at most `epochs` epochs: `run_epoch(epoch)` trains one and returns its mean training loss;
     `score()`, when given, scores the validation cells (higher is better: macro-F1, or minus a loss). With a `score` and
     a `patience`, training stops after `patience` epochs without a gain and the best epoch's weights are restored;
-    otherwise the last weights are kept. Returns `train_loss` and `val_score` per epoch, `best_epoch` (the epoch whose
-    weights `module` ends with) and `best_val_score`; `bar`, a progress bar, shows the latest scores."""
+    otherwise the last weights are kept. The first `min_epochs` epochs are never kept nor counted towards `patience`:
+    early stopping watches from there on. Returns `train_loss` and `val_score` per epoch, `best_epoch` (the epoch
+    whose weights `module` ends with) and `best_val_score`; `bar`, a progress bar, shows the latest scores."""
     stopper, hist = EarlyStopping(patience or 0), dict(train_loss=[], val_score=[])
     for epoch in range(epochs):
         hist["train_loss"].append(float(run_epoch(epoch)))
         if score is None: continue
         hist["val_score"].append(float(score()))
         if bar is not None: bar.set_postfix(epoch=epoch, loss=f"{hist['train_loss'][-1]:.3f}", val=f"{hist['val_score'][-1]:.3f}", refresh=False)
-        if patience is not None and stopper.step(hist["val_score"][-1], module, epoch): break
-    if score is None or patience is None:
+        if patience is not None and epoch >= min_epochs and stopper.step(hist["val_score"][-1], module, epoch): break
+    if score is None or patience is None or stopper.best_epoch < 0:
         return hist | dict(best_epoch=len(hist["train_loss"]) - 1, best_val_score=hist["val_score"][-1] if hist["val_score"] else float("nan"))
     stopper.restore(module)
     return hist | dict(best_epoch=stopper.best_epoch, best_val_score=float(stopper.best_score))
