@@ -60,7 +60,7 @@ class CellViewModel:
 @dataclass(frozen=True)
 class CellViewTrain:
     "`fit_cell_view`: Adam on the full graph up to `full_batch_max_cells` cells (none in `cpu-small`), on sampled mini-batches above; early stopping on validation macro-F1 from epoch `min_epochs` on."
-    epochs: int = 300; lr: float = 5e-3; weight_decay: float = 5e-4; patience: int = 30; class_weight: bool = True; min_epochs: int = 0
+    epochs: int = 300; lr: float = 5e-3; weight_decay: float = 5e-4; patience: int = 30; class_weight: bool = True; min_epochs: int = 50
     batch_size: int = 1024; fanout: int | None = 10; epoch_cells: int = 50_000; full_batch_max_cells: int = 0
 
 @dataclass(frozen=True)
@@ -128,14 +128,14 @@ PRESETS["paper"] = override(Config(), dict(
                    train=dict(epochs=100, batch_size=3, grad_accum=60, lr=1e-4, patience=10)),
     cell_view=dict(vae=dict(latent_dim=64, hidden=512, epochs=400, batch_size=256), graph=dict(k=15),
                    model=dict(hidden=64, heads=8, emb_dim=128),
-                   train=dict(epochs=500, patience=50, full_batch_max_cells=50_000)),
+                   train=dict(epochs=500, patience=50, full_batch_max_cells=50_000, min_epochs=0)),
     fusion=dict(model=dict(hidden=128), train=dict(epochs=10, batch_size=2, patience=3), cross_fit=3)))
 PRESETS["tiny"] = override(Config(), dict(
     preprocess=dict(n_top_genes=200), gene_embeddings=dict(top_k=5),
     gene_view=dict(model=dict(dim=16, depth=1, heads=2, dim_head=8, head_dims=(64, 32)),
                    train=dict(epochs=3, batch_size=16, grad_accum=1, lr=3e-3, patience=2)),
     cell_view=dict(vae=dict(latent_dim=16, hidden=128, epochs=30), graph=dict(k=10), model=dict(hidden=8, heads=2, emb_dim=16),
-                   train=dict(epochs=60, patience=20, full_batch_max_cells=50_000)),
+                   train=dict(epochs=60, patience=20, full_batch_max_cells=50_000, min_epochs=0)),
     fusion=dict(model=dict(hidden=32), train=dict(head_epochs=50, head_batch_size=256, epochs=2, patience=1), cross_fit=2)))
 
 # %% ../nbs/00d_config.ipynb #e03f3430
