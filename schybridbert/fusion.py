@@ -212,9 +212,10 @@ def stack_fusion(fusion: AdaptiveFusion, gene_log_probs: np.ndarray, cell_log_pr
         return dict(cv_macro_f1=[], epochs=0, best_cv_macro_f1=float("nan"), route="gate", view_cv_macro_f1={}, stack_cells=len(ys))
     weight = class_weights(ys, n_classes).to(dev) if class_weight else None
     init = copy.deepcopy(fusion.state_dict())
-    folds, curves = [b for _, b in stratified_kfold(ys, n_splits, seed)], []
+    splits, curves = stratified_kfold(ys, n_splits, seed), []
+    folds = [b for _, b in splits]
     with progress_bar(n_splits * epochs, "fusion: inner CV", progress) as bar:
-        for k, (a, b) in enumerate(stratified_kfold(ys, n_splits, seed)):
+        for k, (a, b) in enumerate(splits):
             fusion.load_state_dict(init); seed_everything(seed + k)
             ta, tb = torch.as_tensor(a, device=dev), torch.as_tensor(b, device=dev)
             curves.append(_train_head(fusion, [x[ta] for x in inputs], ys[a], weight, epochs, batch_size, lr, weight_decay,
